@@ -1,0 +1,115 @@
+"""Settings: `[tool.model-index]` in pyproject.toml, overridden by the command line."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .diagnostics import Severity
+from .rules import Rule, all_rules
+
+
+class ConfigError(Exception):
+    """A setting that cannot be honoured (exit code 2)."""
+
+
+@dataclass
+class Config:
+    select: list[str] = field(default_factory=lambda: ["ALL"])
+    ignore: list[str] = field(default_factory=list)
+    severity: dict[str, Severity] = field(default_factory=dict)
+    cross_check: str = "auto"  # auto | always | never
+    cache_dir: str | None = None
+    results: str | None = None
+    source: Path | None = None
+
+    def rule_severity(self, rule: Rule) -> Severity | None:
+        """The severity this run reports `rule` at, or None when the rule is off."""
+        if not (_matches(self.select, rule) and not _matches(self.ignore, rule)):
+            return None
+        for selector, severity in self.severity.items():
+            if _matches([selector], rule):
+                return severity
+        return rule.severity
+
+
+def _matches(selectors: list[str], rule: Rule) -> bool:
+    """A selector is ALL, a code (MI301), a code prefix (MI3, MI30) or a rule name."""
+    return any(s == "ALL" or s == rule.name or rule.code.startswith(s) for s in selectors)
+
+
+def _check_selectors(selectors: list[str], where: str) -> list[str]:
+    rules = all_rules()
+    for selector in selectors:
+        if not (selector == "ALL" or any(_matches([selector], r) for r in rules)):
+            raise ConfigError(f"{where}: unknown rule selector '{selector}'")
+    return selectors
+
+
+def find_pyproject(start: Path) -> Path | None:
+    """The nearest pyproject.toml with a [tool.model-index] table, looking upwards from `start`."""
+    for directory in [start, *start.parents]:
+        candidate = directory / "pyproject.toml"
+        if candidate.is_file():
+            try:
+                if "model-index" in tomllib.loads(candidate.read_text(encoding="utf-8")).get("tool", {}):
+                    return candidate
+            except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError):
+                continue
+    return None
+
+
+def load_config(path: Path | None = None, start: Path | None = None) -> Config:
+    """Read `[tool.model-index]` from `path`, or from the nearest pyproject.toml that has it."""
+    path = path or find_pyproject((start or Path.cwd()).resolve())
+    if path is None:
+        return Config()
+    try:
+        table = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {}).get("model-index", {})
+    except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: {error}") from error
+    config = from_table(table, str(path))
+    config.source = path
+    if config.cache_dir:
+        config.cache_dir = str(path.parent / config.cache_dir)
+    if config.results:
+        config.results = str(path.parent / config.results)
+    return config
+
+
+def from_table(table: dict[str, Any], where: str = "[tool.model-index]") -> "Config":
+    known = {"select", "ignore", "severity", "cross-check", "cache-dir", "results"}
+    unknown = set(table) - known
+    if unknown:
+        raise ConfigError(f"{where}: unknown setting(s) {', '.join(sorted(unknown))}")
+    config = Config()
+    if "select" in table:
+        config.select = _check_selectors(_strings(table["select"], "select", where), where)
+    if "ignore" in table:
+        config.ignore = _check_selectors(_strings(table["ignore"], "ignore", where), where)
+    severities = table.get("severity", {})
+    if not isinstance(severities, dict):
+        raise ConfigError(f"{where}: severity must be a table of selector = level")
+    for selector, level in severities.items():
+        _check_selectors([selector], where)
+        try:
+            config.severity[selector] = Severity(level)
+        except ValueError as error:
+            raise ConfigError(f"{where}: severity of {selector} must be error, warning or info") from error
+    if "cross-check" in table:
+        if table["cross-check"] not in ("auto", "always", "never"):
+            raise ConfigError(f"{where}: cross-check must be auto, always or never")
+        config.cross_check = table["cross-check"]
+    config.cache_dir = table.get("cache-dir")
+    config.results = table.get("results")
+    return config
+
+
+def _strings(value: Any, key: str, where: str) -> list[str]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: {key} must be a list of rule codes or names")
+    return value

@@ -1,0 +1,152 @@
+"""Data types that carry problems from the checks to the reporters. Nothing here prints."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class Severity(str, Enum):
+    """How bad a problem is; the linter, not the rule, decides it for each run."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 2, "warning": 1, "info": 0}[self.value]
+
+
+@dataclass(frozen=True)
+class Span:
+    """A 1-based region of a file: where a YAML node starts and ends."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    @classmethod
+    def point(cls, line: int, column: int = 1) -> "Span":
+        return cls(line, column, line, column)
+
+
+@dataclass(frozen=True)
+class Fix:
+    """Replace the text of `span` in the file with `replacement` (YAML source text)."""
+
+    span: Span
+    replacement: str
+    description: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "description": self.description,
+            "replacement": self.replacement,
+            "line": self.span.line,
+            "column": self.span.column,
+            "end_line": self.span.end_line,
+            "end_column": self.span.end_column,
+        }
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One reported problem, located in a file; the unit every report format prints."""
+
+    path: str
+    span: Span
+    code: str
+    rule: str
+    severity: Severity
+    message: str
+    model: str | None = None
+    field: str | None = None
+    expected: Any = None
+    actual: Any = None
+    fix: Fix | None = None
+    suggestion: str | None = None
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.path, self.span.line, self.span.column, self.code, self.message)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON report's diagnostic object (contract in DESIGN.md: keep it stable)."""
+        return {
+            "path": self.path,
+            "line": self.span.line,
+            "column": self.span.column,
+            "end_line": self.span.end_line,
+            "end_column": self.span.end_column,
+            "code": self.code,
+            "rule": self.rule,
+            "severity": self.severity.value,
+            "message": self.message,
+            "model": self.model,
+            "field": self.field,
+            "expected": _jsonable(self.expected),
+            "actual": _jsonable(self.actual),
+            "fix": self.fix.as_dict() if self.fix else None,
+        }
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    return str(value)
+
+
+@dataclass
+class Summary:
+    """Counts for the end of a report."""
+
+    files: int = 0
+    models: int = 0
+    collections: int = 0
+    errors: int = 0
+    warnings: int = 0
+    infos: int = 0
+
+    def count(self, diagnostics: list[Diagnostic]) -> None:
+        self.errors = sum(d.severity is Severity.ERROR for d in diagnostics)
+        self.warnings = sum(d.severity is Severity.WARNING for d in diagnostics)
+        self.infos = sum(d.severity is Severity.INFO for d in diagnostics)
+
+    def as_dict(self) -> dict[str, int]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class Result:
+    """Everything one validation run produced."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    summary: Summary = field(default_factory=Summary)
+    notices: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Finding:
+    """A rule's or a stage's raw result, before the linter locates it and stamps a severity.
+
+    Either `entity` plus `at` (a key path below the entity, canonical keys) or `file` plus `span`.
+    `replacement` is the value `--fix` writes at `at` (a Python value, dumped as YAML)."""
+
+    code: str
+    message: str
+    entity: Any = None
+    at: tuple = ()
+    file: str | None = None
+    span: Span | None = None
+    expected: Any = None
+    actual: Any = None
+    replacement: Any = None
+    fix_description: str | None = None
+    suggestion: str | None = None

@@ -1,0 +1,111 @@
+"""Find model-index blocks in files: HTML comments and front matter in Markdown, whole YAML/JSON
+files. Each block keeps where its text starts in the file, so every node's line is the file's."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import yamltree
+from .diagnostics import Span
+from .schema import canonical_key
+from .yamltree import Problem, Tree
+
+MARKDOWN_SUFFIXES = {".md", ".markdown"}
+DATA_SUFFIXES = {".yml", ".yaml", ".json"}
+
+# A top-level key that makes YAML model-index metadata (PwC's format is case-insensitive).
+_MI_KEY = re.compile(r"^(models|collections|import)\s*:|^type\s*:\s*['\"]?model-index", re.I | re.M)
+_HF_KEY = re.compile(r"^model-index\s*:", re.M)
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+@dataclass
+class Block:
+    """One YAML document of model-index metadata inside a file."""
+
+    path: str
+    kind: str  # "comment", "front-matter" or "file"
+    line: int  # 1-based line of the file where the YAML text starts
+    tree: Tree | None
+    problems: list[Problem] = field(default_factory=list)
+
+
+def looks_like_model_index(text: str) -> bool:
+    """Whether YAML text has a top-level key that only model-index metadata uses."""
+    return bool(_MI_KEY.search(text))
+
+
+def load_block(path: str, kind: str, text: str, line_offset: int, column_offset: int = 0) -> Block:
+    """Load one block's YAML with file positions."""
+    tree, problems = yamltree.load(text, line_offset, column_offset, canon=canonical_key)
+    return Block(path, kind, line_offset + 1, tree, problems)
+
+
+def blocks_in_markdown(path: str, text: str) -> list[Block]:
+    """Model-index blocks of a Markdown card: front matter and HTML comments outside code fences."""
+    blocks: list[Block] = []
+    lines = text.splitlines(keepends=True)
+    body_start = 0
+    if lines and lines[0].rstrip() == "---":
+        end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+        if end is not None:
+            front = "".join(lines[1:end])
+            if _HF_KEY.search(front) or looks_like_model_index(front):
+                blocks.append(load_block(path, "front-matter", front, 1))
+            body_start = end + 1
+    blocks.extend(_comment_blocks(path, lines, body_start))
+    return blocks
+
+
+def _comment_blocks(path: str, lines: list[str], start: int) -> list[Block]:
+    blocks: list[Block] = []
+    fence: str | None = None
+    i, column = start, 0  # where to look next
+    while i < len(lines):
+        line = lines[i]
+        opener = _FENCE.match(line) if column == 0 else None
+        if fence or opener:
+            if not fence:
+                fence = opener.group(1)
+            elif opener and opener.group(1)[0] == fence[0] and len(opener.group(1)) >= len(fence) \
+                    and not line.strip().strip(fence[0]):
+                fence = None
+            i += 1
+            continue
+        found = line.find("<!--", column)
+        if found < 0:
+            i, column = i + 1, 0
+            continue
+        first = i
+        column = found + 4 + len(line[found + 4:]) - len(line[found + 4:].lstrip(" \t"))
+        closing = line.find("-->", column)
+        while closing < 0 and i + 1 < len(lines):
+            i += 1
+            closing = lines[i].find("-->")
+        if closing < 0:
+            rest = lines[first][column:] + "".join(lines[first + 1:])
+            if looks_like_model_index(rest):
+                span = Span(first + 1, found + 1, first + 1, found + 5)
+                blocks.append(Block(path, "comment", first + 1, None, [
+                    Problem("MI006", span, "unterminated HTML comment: '<!--' has no closing '-->'")]))
+            break
+        if i == first:
+            content = line[column:closing]
+        else:
+            content = lines[first][column:] + "".join(lines[first + 1:i]) + lines[i][:closing]
+        if looks_like_model_index(content):
+            blocks.append(load_block(path, "comment", content, first, column))
+        column = closing + 3  # text after '-->' may open another comment
+    return blocks
+
+
+def blocks_in_data_file(path: str, text: str) -> list[Block]:
+    """A whole .yml/.yaml/.json file is one block."""
+    return [load_block(path, "file", text, 0)]
+
+
+def read_text(path: Path) -> str:
+    """Read a card as UTF-8 (a BOM is allowed); errors propagate to the caller."""
+    return path.read_text(encoding="utf-8-sig")

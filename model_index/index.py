@@ -1,0 +1,290 @@
+"""Load files into one Index: blocks extracted, imports followed, models and collections validated."""
+
+from __future__ import annotations
+
+import glob
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from . import schema
+from .diagnostics import Finding, Span
+from .extract import (DATA_SUFFIXES, MARKDOWN_SUFFIXES, Block, blocks_in_data_file, blocks_in_markdown,
+                      looks_like_model_index, read_text)
+from .yamltree import Tree
+
+SKIPPED_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", "site", ".tox"}
+
+
+@dataclass(eq=False)
+class Entity:
+    """A model or a collection: its validated data and where its YAML sits."""
+
+    kind: str  # "model" or "collection"
+    path: str
+    tree: Tree
+    base: tuple  # key path of the entity's mapping in `tree`
+    raw: Any
+    data: schema.Model | schema.Collection | None
+
+    @property
+    def name(self) -> str | None:
+        name = self.raw.get("Name") if isinstance(self.raw, dict) else None
+        return name if isinstance(name, str) and name.strip() else None
+
+    def span(self, at: tuple = ()) -> Span:
+        return self.tree.span(self.base + tuple(at)) or Span.point(1)
+
+    def field_name(self, at: tuple) -> str | None:
+        return self.tree.field_name(self.base + tuple(at), self.base) or None
+
+    def value(self, at: tuple) -> Any:
+        """The raw value at `at` below the entity, or None."""
+        value = self.raw
+        for step in at:
+            if isinstance(value, dict) and step in value or isinstance(value, list) and \
+                    isinstance(step, int) and step < len(value):
+                value = value[step]
+            else:
+                return None
+        return value
+
+
+@dataclass
+class ImportRef:
+    """One `Import:` glob and what it matched."""
+
+    block: Block
+    at: tuple
+    pattern: str
+    matches: list[Path]
+    outside: list[Path]  # what the glob matched outside the importing file's directory tree
+
+
+@dataclass
+class Index:
+    """All models and collections of a run, with the problems found while loading them."""
+
+    files: list[str] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
+    models: list[Entity] = field(default_factory=list)
+    collections: list[Entity] = field(default_factory=list)
+    imports: list[ImportRef] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    texts: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def entities(self) -> list[Entity]:
+        return self.collections + self.models
+
+
+def display_path(path: Path) -> str:
+    """A path relative to the working directory where possible, as linters print it."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+def load(paths: Iterable[str | Path]) -> Index:
+    """Load every card under `paths` (files or directories) and every file they import."""
+    loader = _Loader()
+    for given in paths:
+        given = Path(given)
+        if given.is_dir():
+            for found in _cards_under(given):
+                loader.add(found, explicit=False)
+        else:
+            loader.add(given, explicit=True)
+    loader.run()
+    return loader.index
+
+
+def _cards_under(directory: Path) -> list[Path]:
+    found = []
+    for root, dirs, files in os.walk(directory):
+        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS and not d.startswith("."))
+        for name in sorted(files):
+            if Path(name).suffix.lower() in MARKDOWN_SUFFIXES | DATA_SUFFIXES:
+                found.append(Path(root) / name)
+    return found
+
+
+class _Loader:
+    def __init__(self):
+        self.index = Index()
+        self.queue: list[tuple[Path, bool]] = []
+        self.seen: set[str] = set()
+
+    def add(self, path: Path, explicit: bool) -> None:
+        key = os.path.realpath(path)
+        if key not in self.seen:
+            self.seen.add(key)
+            self.queue.append((path, explicit))
+
+    def run(self) -> None:
+        while self.queue:
+            path, explicit = self.queue.pop(0)
+            self._file(path, explicit)
+
+    def _file(self, path: Path, explicit: bool) -> None:
+        shown = display_path(path)
+        suffix = path.suffix.lower()
+        try:
+            text = read_text(path)
+        except FileNotFoundError:
+            self._file_problem(shown, "MI000", "no such file or directory")
+            return
+        except UnicodeDecodeError as error:
+            self._file_problem(shown, "MI000", f"not UTF-8 text ({error.reason} at byte {error.start})")
+            return
+        except OSError as error:
+            self._file_problem(shown, "MI000", f"cannot read file: {error.strerror or error}")
+            return
+        if "\x00" in text:
+            self._file_problem(shown, "MI000", "binary file (contains NUL bytes)")
+            return
+        if suffix in DATA_SUFFIXES:
+            if not explicit and not looks_like_model_index(text):
+                return  # some other YAML file (mkdocs.yml, CI config): not a card
+            blocks = blocks_in_data_file(shown, text)
+        else:
+            blocks = blocks_in_markdown(shown, text)
+        self.index.files.append(shown)
+        self.index.texts[shown] = text
+        for block in blocks:
+            self._block(block, path)
+        if explicit and suffix in DATA_SUFFIXES and not any(b.tree and b.tree.data for b in blocks) \
+                and not any(b.problems for b in blocks):
+            self._file_problem(shown, "MI007", "no model-index metadata in this file", counted=True)
+
+    def _file_problem(self, shown: str, code: str, message: str, counted: bool = False) -> None:
+        if not counted:
+            self.index.files.append(shown)
+        self.index.findings.append(Finding(code, message, file=shown, span=Span.point(1)))
+
+    def _block(self, block: Block, path: Path) -> None:
+        self.index.blocks.append(block)
+        for problem in block.problems:
+            self.index.findings.append(Finding(problem.code, problem.message, file=block.path, span=problem.span))
+        tree = block.tree
+        if tree is None or tree.data is None:
+            return
+        data = tree.data
+        if isinstance(data, list):  # an imported file may be a bare list of models
+            self._entities("model", "Models", block, tree, (), data)
+            return
+        if not isinstance(data, dict):
+            self._schema_error(block, tree, (), "model-index metadata must be a mapping")
+            return
+        if "model-index" in data:
+            self._hugging_face(block, tree, data["model-index"])
+            return
+        top = {k: v for k, v in data.items() if k not in ("Models", "Collections")}
+        node, errors = schema.validate(schema.ModelIndex, top)
+        for at, message in errors:
+            self._schema_error(block, tree, at, message)
+        if node is not None:
+            self._unknown_keys_of(block, tree, (), node)
+            for i, pattern in enumerate(node.imports or []):
+                self._import(block, path, ("Import", i) if isinstance(data.get("Import"), list) else ("Import",),
+                             pattern)
+        self._entities("collection", "Collections", block, tree, ("Collections",), data.get("Collections"))
+        self._entities("model", "Models", block, tree, ("Models",), data.get("Models"))
+
+    def _entities(self, kind: str, key: str, block: Block, tree: Tree, at: tuple, items: Any) -> None:
+        if items is None:
+            return
+        if not isinstance(items, list):
+            self._schema_error(block, tree, at, f"{key} must be a list")
+            return
+        node_type = schema.Model if kind == "model" else schema.Collection
+        for i, raw in enumerate(items):
+            base = at + (i,)
+            if not isinstance(raw, dict):
+                self._schema_error(block, tree, base, f"each entry of {key} must be a mapping")
+                continue
+            node, errors = schema.validate(node_type, raw)
+            entity = Entity(kind, block.path, tree, base, raw, node)
+            for path, message in errors:
+                self.index.findings.append(Finding("MI002", message, entity=entity, at=path, actual=entity.value(path)))
+            (self.index.models if kind == "model" else self.index.collections).append(entity)
+
+    def _schema_error(self, block: Block, tree: Tree, at: tuple, message: str) -> None:
+        span = tree.span(at) or Span.point(block.line)
+        self.index.findings.append(Finding("MI002", message, file=block.path, span=span))
+
+    def _unknown_keys_of(self, block, tree, at, node) -> None:
+        """Top-level unknown keys (entities' unknown keys are a rule of their own)."""
+        for key in node.model_extra or {}:
+            if key != "model-index":
+                self.index.findings.append(Finding("MI008", f"unknown key '{key}' at the top level",
+                                                   file=block.path, span=tree.key_spans.get(at + (key,))))
+
+    def _import(self, block: Block, importer: Path, at: tuple, pattern: str) -> None:
+        base = importer.parent
+        root = os.path.realpath(base)
+        matches, outside = [], []
+        for match in sorted(glob.glob(str(base / pattern), recursive=True)):
+            if os.path.isfile(match):
+                inside = os.path.realpath(match).startswith(root + os.sep) and not os.path.isabs(pattern)
+                (matches if inside else outside).append(Path(match))
+        self.index.imports.append(ImportRef(block, at, pattern, matches, outside))
+        for match in matches:
+            self.add(match, explicit=True)
+
+    def _hugging_face(self, block: Block, tree: Tree, entries: Any) -> None:
+        """Hugging Face front matter: `model-index: [{name, results: [{task, dataset, metrics}]}]`."""
+        if not isinstance(entries, list):
+            self._schema_error(block, tree, ("model-index",), "model-index must be a list")
+            return
+        for i, entry in enumerate(entries):
+            at = ("model-index", i)
+            if not isinstance(entry, dict):
+                self._schema_error(block, tree, at, "each model-index entry must be a mapping")
+                continue
+            raw, spans = _from_hugging_face(entry, tree, at)
+            model_tree = Tree(raw, spans, {}, {p: str(p[-1]) for p in spans if p}, set())
+            node, errors = schema.validate(schema.Model, raw)
+            entity = Entity("model", block.path, model_tree, (), raw, node)
+            for path, message in errors:
+                self.index.findings.append(Finding("MI002", message, entity=entity, at=path))
+            self.index.models.append(entity)
+
+
+def _from_hugging_face(entry: dict, tree: Tree, at: tuple) -> tuple[dict, dict]:
+    """Map one Hugging Face entry onto the model-index Model shape, keeping spans of the source."""
+    spans = {(): tree.span(at)}
+    raw: dict[str, Any] = {}
+
+    def put(path: tuple, value: Any, source: tuple) -> None:
+        target = raw
+        for step in path[:-1]:
+            target = target[step]
+        target[path[-1]] = value
+        spans[path] = tree.span(at + source)
+
+    if "name" in entry:
+        put(("Name",), entry["name"], ("name",))
+    results = entry.get("results")
+    if isinstance(results, list):
+        put(("Results",), [], ("results",))
+        for r, result in enumerate(results):
+            if not isinstance(result, dict):
+                continue
+            src = ("results", r)
+            put(("Results", r), {}, src)
+            for key in ("task", "dataset"):
+                part = result.get(key)
+                label = part.get("name") or part.get("type") if isinstance(part, dict) else part
+                if label is not None:
+                    put(("Results", r, key.title()), label, src + (key,))
+            metrics = result.get("metrics")
+            if isinstance(metrics, list):
+                put(("Results", r, "Metrics"), {}, src + ("metrics",))
+                for m, metric in enumerate(metrics):
+                    if isinstance(metric, dict) and (metric.get("name") or metric.get("type")):
+                        label = str(metric.get("name") or metric.get("type"))
+                        put(("Results", r, "Metrics", label), metric.get("value"), src + ("metrics", m, "value"))
+    return raw, spans

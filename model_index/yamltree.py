@@ -1,0 +1,199 @@
+"""Safe YAML loading that remembers where every node sits in the file.
+
+PyYAML's composer gives a node graph with marks; we build plain Python data from it ourselves,
+so that no tag is ever constructed, aliases are bounded, duplicate keys are seen, and every value
+keeps its span in the *file* (block offset added).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import yaml
+
+from .diagnostics import Span
+
+try:  # libyaml's composer is several times faster; the pure-Python one gives the same marks.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader
+
+Path = tuple  # a key path: str keys and int indices
+
+MAX_NODES = 200_000
+MAX_DEPTH = 100
+
+_STR = "tag:yaml.org,2002:str"
+_SCALAR_TAGS = {
+    _STR,
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+}
+_MAP_TAGS = {"tag:yaml.org,2002:map"}
+_SEQ_TAGS = {"tag:yaml.org,2002:seq"}
+_constructor = yaml.constructor.SafeConstructor()
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong with the YAML itself, found while loading."""
+
+    code: str
+    span: Span
+    message: str
+
+
+class _Abort(Exception):
+    """Stop loading this block: the problem makes the rest meaningless."""
+
+    def __init__(self, problem: Problem):
+        self.problem = problem
+
+
+@dataclass
+class Tree:
+    """Plain data loaded from one YAML document, with the file span of every node."""
+
+    data: Any = None
+    spans: dict[Path, Span] = field(default_factory=dict)
+    key_spans: dict[Path, Span] = field(default_factory=dict)
+    written: dict[Path, str] = field(default_factory=dict)
+    quoted: set[Path] = field(default_factory=set)
+
+    def span(self, path: Path) -> Span | None:
+        """Span of the node at `path`, or of its nearest ancestor that exists."""
+        path = tuple(path)
+        while path not in self.spans and path:
+            path = path[:-1]
+        return self.spans.get(path)
+
+    def field_name(self, path: Path, base: Path = ()) -> str:
+        """The key path below `base`, joined with dots, spelled as in the file."""
+        parts = []
+        for i in range(len(base), len(path)):
+            step = path[i]
+            parts.append(str(step) if isinstance(step, int) else self.written.get(path[: i + 1], step))
+        return ".".join(parts)
+
+
+def load(
+    text: str,
+    line_offset: int = 0,
+    column_offset: int = 0,
+    canon: Callable[[str], str] = lambda key: key,
+) -> tuple[Tree | None, list[Problem]]:
+    """Load `text` safely. Offsets place it in its file: 0-based line of its first line, and the
+    column where its first line starts. `canon` maps keys to their canonical spelling."""
+    builder = _Builder(line_offset, column_offset, canon)
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        span = builder.point(mark) if mark else Span.point(line_offset + 1)
+        problem = error.problem or error.context or "invalid YAML"
+        return None, [Problem("MI001", span, f"YAML syntax error: {problem}")]
+    except yaml.YAMLError as error:  # e.g. a reader error on control characters
+        return None, [Problem("MI001", Span.point(line_offset + 1), f"YAML error: {error}")]
+    except RecursionError:
+        return None, [Problem("MI001", Span.point(line_offset + 1), "YAML nesting is too deep")]
+    if node is None:
+        return Tree(), []
+    try:
+        data = builder.build(node, ())
+    except _Abort as stop:
+        return None, builder.problems + [stop.problem]
+    builder.tree.data = data
+    return builder.tree, builder.problems
+
+
+class _Builder:
+    def __init__(self, line_offset: int, column_offset: int, canon: Callable[[str], str]):
+        self.line_offset = line_offset
+        self.column_offset = column_offset
+        self.canon = canon
+        self.tree = Tree()
+        self.problems: list[Problem] = []
+        self.nodes = 0
+        self.open: set[int] = set()
+
+    def point(self, mark) -> Span:
+        line, column = self._position(mark)
+        return Span(line, column, line, column)
+
+    def _position(self, mark) -> tuple[int, int]:
+        column = mark.column + (self.column_offset if mark.line == 0 else 0)
+        return mark.line + 1 + self.line_offset, column + 1
+
+    def span(self, node) -> Span:
+        line, column = self._position(node.start_mark)
+        end_line, end_column = self._position(node.end_mark)
+        if isinstance(node, yaml.ScalarNode) and end_column == 1 and end_line > line:
+            end_line, end_column = line, column  # a block scalar ends on the next line
+        return Span(line, column, end_line, end_column)
+
+    def build(self, node, path: Path) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise _Abort(Problem("MI004", self.span(node),
+                                 f"more than {MAX_NODES} YAML nodes (an alias bomb?); not expanded"))
+        if len(path) > MAX_DEPTH:
+            raise _Abort(Problem("MI004", self.span(node), f"YAML nested deeper than {MAX_DEPTH} levels"))
+        if id(node) in self.open:
+            raise _Abort(Problem("MI004", self.span(node), "recursive YAML alias"))
+        self.tree.spans[path] = self.span(node)
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node, path)
+        self.open.add(id(node))
+        try:
+            if isinstance(node, yaml.SequenceNode) and node.tag in _SEQ_TAGS:
+                return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+            if isinstance(node, yaml.MappingNode) and node.tag in _MAP_TAGS:
+                return self._mapping(node, path)
+            return self._unknown_tag(node)
+        finally:
+            self.open.discard(id(node))
+
+    def _scalar(self, node, path: Path) -> Any:
+        if node.tag not in _SCALAR_TAGS:
+            return self._unknown_tag(node)
+        if node.style in ("'", '"'):
+            self.tree.quoted.add(path)
+        if node.tag in (_STR, "tag:yaml.org,2002:timestamp"):
+            return node.value
+        try:
+            return _constructor.construct_object(node)
+        except (yaml.YAMLError, ValueError):
+            return node.value
+
+    def _unknown_tag(self, node) -> None:
+        self.problems.append(Problem("MI003", self.span(node),
+                                     f"YAML tag {node.tag} is not allowed (loaded as null, never constructed)"))
+        return None
+
+    def _mapping(self, node, path: Path) -> dict:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self.problems.append(Problem("MI003", self.span(key_node),
+                                             "YAML merge keys (<<) are not supported; key ignored"))
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problems.append(Problem("MI002", self.span(key_node),
+                                             "a mapping key must be a plain string; entry ignored"))
+                continue
+            written = str(key_node.value)
+            key = self.canon(written)
+            child = path + (key,)
+            if key in result:
+                first = self.tree.key_spans[child]
+                self.problems.append(Problem("MI005", self.span(key_node),
+                                             f"duplicate key '{written}' (first at line {first.line}); "
+                                             "the later value wins"))
+            self.tree.key_spans[child] = self.span(key_node)
+            self.tree.written[child] = written
+            result[key] = self.build(value_node, child)
+        return result
