@@ -17,6 +17,8 @@ class ConfigError(Exception):
 
 @dataclass
 class Config:
+    """What to report and how: rule selection, severity overrides and cross-check settings."""
+
     select: list[str] = field(default_factory=lambda: ["ALL"])
     ignore: list[str] = field(default_factory=list)
     severity: dict[str, Severity] = field(default_factory=dict)
@@ -26,21 +28,33 @@ class Config:
     source: Path | None = None
 
     def rule_severity(self, rule: Rule) -> Severity | None:
-        """The severity this run reports `rule` at, or None when the rule is off."""
-        if not (_matches(self.select, rule) and not _matches(self.ignore, rule)):
+        """The severity this run reports `rule` at, or None when the rule is off.
+
+        Like ruff, the most specific selector wins (a code over its prefix, a prefix over ALL);
+        between a `select` and an `ignore` equally specific, `ignore` wins."""
+        selected, ignored = _specificity(self.select, rule), _specificity(self.ignore, rule)
+        if selected < 0 or ignored >= selected:
             return None
-        for selector, severity in self.severity.items():
-            if _matches([selector], rule):
-                return severity
-        return rule.severity
+        matching = [(_specificity([s], rule), severity) for s, severity in self.severity.items()]
+        best = max((m for m in matching if m[0] >= 0), key=lambda m: m[0], default=None)
+        return best[1] if best else rule.severity
+
+
+def _specificity(selectors: list[str], rule: Rule) -> int:
+    """How closely the best of `selectors` names `rule`: -1 none, 0 ALL, else the prefix length
+    (a rule name counts as its full code)."""
+    scores = [0 if s == "ALL" else len(rule.code) if s == rule.name else len(s)
+              for s in selectors if _matches([s], rule)]
+    return max(scores, default=-1)
 
 
 def _matches(selectors: list[str], rule: Rule) -> bool:
     """A selector is ALL, a code (MI301), a code prefix (MI3, MI30) or a rule name."""
-    return any(s == "ALL" or s == rule.name or rule.code.startswith(s) for s in selectors)
+    return any(s == "ALL" or s == rule.name or (s.startswith("MI") and rule.code.startswith(s)) for s in selectors)
 
 
-def _check_selectors(selectors: list[str], where: str) -> list[str]:
+def check_selectors(selectors: list[str], where: str) -> list[str]:
+    """`selectors` unchanged, or a ConfigError naming the first that selects no rule."""
     rules = all_rules()
     for selector in selectors:
         if not (selector == "ALL" or any(_matches([selector], r) for r in rules)):
@@ -49,15 +63,23 @@ def _check_selectors(selectors: list[str], where: str) -> list[str]:
 
 
 def find_pyproject(start: Path) -> Path | None:
-    """The nearest pyproject.toml with a [tool.model-index] table, looking upwards from `start`."""
+    """The nearest pyproject.toml with a [tool.model-index] table, looking upwards from `start`.
+
+    A pyproject.toml that mentions model-index but is not valid TOML is an error, not skipped."""
     for directory in [start, *start.parents]:
         candidate = directory / "pyproject.toml"
-        if candidate.is_file():
-            try:
-                if "model-index" in tomllib.loads(candidate.read_text(encoding="utf-8")).get("tool", {}):
-                    return candidate
-            except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError):
-                continue
+        try:
+            text = candidate.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        try:
+            table = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
+            if "model-index" in text:
+                raise ConfigError(f"{candidate}: {error}") from error
+            continue
+        if "model-index" in table.get("tool", {}):
+            return candidate
     return None
 
 
@@ -67,9 +89,13 @@ def load_config(path: Path | None = None, start: Path | None = None) -> Config:
     if path is None:
         return Config()
     try:
-        table = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {}).get("model-index", {})
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path}: {error}") from error
+    tool = document.get("tool", {})
+    table = tool.get("model-index", {}) if isinstance(tool, dict) else {}
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.model-index] must be a table")
     config = from_table(table, str(path))
     config.source = path
     if config.cache_dir:
@@ -80,28 +106,32 @@ def load_config(path: Path | None = None, start: Path | None = None) -> Config:
 
 
 def from_table(table: dict[str, Any], where: str = "[tool.model-index]") -> "Config":
+    """A Config from the settings table, every value checked (ConfigError names the bad one)."""
     known = {"select", "ignore", "severity", "cross-check", "cache-dir", "results"}
     unknown = set(table) - known
     if unknown:
         raise ConfigError(f"{where}: unknown setting(s) {', '.join(sorted(unknown))}")
     config = Config()
     if "select" in table:
-        config.select = _check_selectors(_strings(table["select"], "select", where), where)
+        config.select = check_selectors(_strings(table["select"], "select", where), where)
     if "ignore" in table:
-        config.ignore = _check_selectors(_strings(table["ignore"], "ignore", where), where)
+        config.ignore = check_selectors(_strings(table["ignore"], "ignore", where), where)
     severities = table.get("severity", {})
     if not isinstance(severities, dict):
         raise ConfigError(f"{where}: severity must be a table of selector = level")
     for selector, level in severities.items():
-        _check_selectors([selector], where)
+        check_selectors([selector], where)
         try:
             config.severity[selector] = Severity(level)
-        except ValueError as error:
+        except (ValueError, TypeError) as error:
             raise ConfigError(f"{where}: severity of {selector} must be error, warning or info") from error
     if "cross-check" in table:
         if table["cross-check"] not in ("auto", "always", "never"):
             raise ConfigError(f"{where}: cross-check must be auto, always or never")
         config.cross_check = table["cross-check"]
+    for key in ("cache-dir", "results"):
+        if not isinstance(table.get(key, ""), str):
+            raise ConfigError(f"{where}: {key} must be a path (a string)")
     config.cache_dir = table.get("cache-dir")
     config.results = table.get("results")
     return config

@@ -16,7 +16,9 @@ MARKDOWN_SUFFIXES = {".md", ".markdown"}
 DATA_SUFFIXES = {".yml", ".yaml", ".json"}
 
 # A top-level key that makes YAML model-index metadata (PwC's format is case-insensitive).
-_MI_KEY = re.compile(r"^(models|collections|import)\s*:|^type\s*:\s*['\"]?model-index", re.I | re.M)
+# In JSON the key is quoted and may be indented or follow a brace.
+_MI_KEY = re.compile(r"^(models|collections|import)\s*:|\"(models|collections|import)\"\s*:"
+                     r"|^type\s*:\s*['\"]?model-index", re.I | re.M)
 _HF_KEY = re.compile(r"^model-index\s*:", re.M)
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
@@ -46,7 +48,9 @@ def load_block(path: str, kind: str, text: str, line_offset: int, column_offset:
 def blocks_in_markdown(path: str, text: str) -> list[Block]:
     """Model-index blocks of a Markdown card: front matter and HTML comments outside code fences."""
     blocks: list[Block] = []
-    lines = text.splitlines(keepends=True)
+    # Lines as editors count them: only "\n" ends a line (str.splitlines also splits on \f, \x85...).
+    lines = text.split("\n")
+    lines = [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
     body_start = 0
     if lines and lines[0].rstrip() == "---":
         end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)

@@ -1,34 +1,48 @@
-"""Report formatters: they turn a Result into text and know nothing about rules."""
+"""Pick and run a report formatter; the formatters themselves live in `model_index.reporters`."""
 
 from __future__ import annotations
 
-import json
+import os
+from typing import Callable, Mapping
 
 from .diagnostics import Result
+from .reporters import github, machine, sarif, text
+
+Formatter = Callable[..., str]
+
+FORMATTERS: dict[str, Formatter] = {
+    "concise": text.concise,
+    "full": text.full,
+    "json": machine.as_json,
+    "github": github.annotations,
+    "sarif": sarif.as_sarif,
+}
+STATISTICS: dict[str, Formatter] = {"json": machine.statistics_json}
+FORMATS = ["auto", *FORMATTERS]
 
 
-def format_report(result: Result, fmt: str, texts: dict[str, str]) -> str:
-    """Render `result` in `fmt` (concise, full, json, github, sarif)."""
-    return FORMATTERS[fmt](result, texts)
+def resolve_format(fmt: str, environ: Mapping[str, str] = os.environ) -> str:
+    """`auto` is `github` under GitHub Actions (like yamllint), else `concise`."""
+    if fmt != "auto":
+        return fmt
+    return "github" if environ.get("GITHUB_ACTIONS") == "true" else "concise"
 
 
-def concise(result: Result, texts: dict[str, str]) -> str:
-    lines = [f"{d.path}:{d.span.line}:{d.span.column}: {d.code} [{d.severity.value}] {d.message}"
-             for d in result.diagnostics]
-    lines.append(_summary_line(result))
-    return "\n".join(lines) + "\n"
+def format_report(result: Result, fmt: str, texts: dict[str, str], color: bool = False) -> str:
+    """Render `result` in `fmt` (one of FORMATS); `texts` are the files' contents by report path."""
+    return FORMATTERS[resolve_format(fmt)](result, texts, color=color)
 
 
-def as_json(result: Result, texts: dict[str, str]) -> str:
-    report = {"version": 1, "diagnostics": [d.as_dict() for d in result.diagnostics],
-              "summary": result.summary.as_dict()}
-    return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+def format_statistics(result: Result, fmt: str) -> str:
+    """Counts per rule: JSON for `json`, a text table for every other format."""
+    return STATISTICS.get(resolve_format(fmt), machine.statistics_text)(result, {})
 
 
-def _summary_line(result: Result) -> str:
-    s = result.summary
-    return (f"Checked {s.files} file(s), {s.models} model(s), {s.collections} collection(s): "
-            f"{s.errors} error(s), {s.warnings} warning(s), {s.infos} info(s).")
-
-
-FORMATTERS = {"concise": concise, "json": as_json}
+def write_job_summary(result: Result, environ: Mapping[str, str] = os.environ) -> bool:
+    """Append the Markdown job summary to `$GITHUB_STEP_SUMMARY` when it is set; say whether it was."""
+    target = environ.get("GITHUB_STEP_SUMMARY")
+    if not target:
+        return False
+    with open(target, "a", encoding="utf-8") as handle:
+        handle.write(github.job_summary(result))
+    return True

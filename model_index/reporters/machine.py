@@ -1,0 +1,41 @@
+"""The JSON report (the contract in DESIGN.md) and per-rule statistics."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from ..diagnostics import Result
+
+VERSION = 1
+
+
+def as_json(result: Result, texts: dict[str, str], color: bool = False) -> str:
+    """`{"version": 1, "diagnostics": [...], "summary": {...}}`; keep the fields stable."""
+    report = {"version": VERSION, "diagnostics": [d.as_dict() for d in result.diagnostics],
+              "summary": result.summary.as_dict()}
+    return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+
+
+def statistics(result: Result) -> list[dict]:
+    """How often each code fired, most frequent first, and whether any of its findings offer a fix."""
+    counts = Counter(d.code for d in result.diagnostics)
+    first = {}
+    fixable = Counter()
+    for d in result.diagnostics:
+        first.setdefault(d.code, d)
+        fixable[d.code] += d.fix is not None
+    return [{"code": code, "rule": first[code].rule, "count": count, "fixable": fixable[code]}
+            for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+
+
+def statistics_text(result: Result, texts: dict[str, str], color: bool = False) -> str:
+    """`count  CODE  rule-name  [*]` a line, like ruff's --statistics."""
+    rows = statistics(result)
+    width = max((len(str(row["count"])) for row in rows), default=1)
+    return "".join(f"{str(row['count']).rjust(width)}\t{row['code']}\t{'[*] ' if row['fixable'] else ''}"
+                   f"{row['rule']}\n" for row in rows)
+
+
+def statistics_json(result: Result, texts: dict[str, str], color: bool = False) -> str:
+    return json.dumps(statistics(result), indent=2) + "\n"

@@ -1,0 +1,77 @@
+"""Human-readable reports: `concise` (one line per problem) and `full` (with the source excerpt)."""
+
+from __future__ import annotations
+
+import json
+
+from ..diagnostics import Diagnostic, Result
+from .style import Styler, fixable_line, summary_line
+
+MAX_EXCERPT_LINES = 6
+
+
+def concise(result: Result, texts: dict[str, str], color: bool = False) -> str:
+    """`path:line:col: CODE [severity] message`, one problem a line, then the summary line."""
+    style = Styler(color)
+    lines = [f"{style(_location(d), bold=True)}: {style(d.code, bold=True)} "
+             f"[{style.severity(d.severity)}] {d.message}" for d in result.diagnostics]
+    lines += [summary_line(result), *fixable_line(result)]
+    return "\n".join(lines) + "\n"
+
+
+def full(result: Result, texts: dict[str, str], color: bool = False) -> str:
+    """Each problem with its source lines, a caret under the span, expected/actual and the fix."""
+    style = Styler(color)
+    blocks = [_full_one(d, texts.get(d.path), style) for d in result.diagnostics]
+    return "".join(block + "\n" for block in blocks) + "\n".join([summary_line(result), *fixable_line(result)]) + "\n"
+
+
+def _location(d: Diagnostic) -> str:
+    return f"{d.path}:{d.span.line}:{d.span.column}"
+
+
+def _full_one(d: Diagnostic, text: str | None, style: Styler) -> str:
+    fixable = " [*]" if d.fix else ""
+    out = [f"{style(d.code, bold=True)}{fixable} [{style.severity(d.severity)}] {d.message}"]
+    excerpt = _excerpt(d, text)
+    gutter = " " * len(str(excerpt[-1][0])) if excerpt else " "
+    out.append(f"{gutter}{style('-->', fg='blue')} {_location(d)}")
+    if excerpt:
+        bar = style("|", fg="blue")
+        out.append(f"{gutter} {bar}")
+        for number, source, start, end in excerpt:
+            out.append(f"{style(str(number).rjust(len(gutter)), fg='blue')} {bar} {source}")
+            if end > start:
+                pad = "".join(c if c == "\t" else " " for c in source[:start])
+                out.append(f"{gutter} {bar} {pad}{style.severity(d.severity, '^' * (end - start))}")
+        out.append(f"{gutter} {bar}")
+    facts = d.as_dict()
+    if d.expected is not None or d.actual is not None:
+        out.append(f"{gutter} = expected: {_show(facts['expected'])}, actual: {_show(facts['actual'])}")
+    if d.fix:
+        out.append(f"{style('help', bold=True)}: {d.fix.description}")
+    return "\n".join(out) + "\n"
+
+
+def _show(value) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _excerpt(d: Diagnostic, text: str | None) -> list[tuple[int, str, int, int]]:
+    """(line number, source line, start, end) for each line of the span: 0-based columns to mark."""
+    if text is None:
+        return []
+    lines = text.split("\n")  # the linter's texts use '\n'; splitlines() would split on more
+    span = d.span
+    if not 1 <= span.line <= len(lines):
+        return []
+    last = min(span.end_line, len(lines), span.line + MAX_EXCERPT_LINES - 1)
+    rows = []
+    for number in range(span.line, last + 1):
+        source = lines[number - 1]
+        start = span.column - 1 if number == span.line else len(source) - len(source.lstrip())
+        end = span.end_column - 1 if number == span.end_line else len(source)
+        if number == span.line == span.end_line and end <= start:
+            end = start + 1  # a point: mark one character
+        rows.append((number, source, start, min(max(end, start), max(len(source), start + 1))))
+    return rows

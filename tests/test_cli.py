@@ -1,0 +1,238 @@
+"""The command line: exit codes, options, formats, --fix end to end, and what it imports."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from model_index import cli
+from model_index.rules import all_rules
+
+ROOT = Path(__file__).parents[1]
+SEED = ROOT / "tests" / "fixtures" / "seed" / "big-transfer.md"
+CORPUS = ROOT / ".." / "shared" / "corpus" / "timm-docs-2021" / "models"
+CLEAN = "# Clean\n\n<!--\nModels:\n- Name: demo_net\n  Metadata:\n    Image Size: 224\n-->\n"
+BROKEN = "# Broken\n\n<!--\nModels:\n- Name: demo_net\n  Metadata:\n    Image Size: large\n-->\n"
+UNKNOWN_KEY = "# Typo\n\n<!--\nModels:\n- Name: demo_net\n  Metadata:\n    Imag Size: 224\n-->\n"
+QUOTED = "# Quoted\n\n<!--\nModels:\n- Name: demo_net\n  Metadata:\n    Image Size: '224'\n-->\n"
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    """Invoke the CLI in an empty directory (no pyproject.toml above it that could configure it)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    monkeypatch.delenv("MODEL_INDEX_DEBUG", raising=False)
+
+    def invoke(*args: str, env: dict | None = None):
+        return CliRunner().invoke(cli.main, list(args), env=env)
+
+    return invoke
+
+
+def _card(directory: Path, text: str, name: str = "card.md") -> str:
+    (directory / name).write_text(text, encoding="utf-8")
+    return name
+
+
+def _json(result) -> dict:
+    return json.loads(result.stdout)
+
+
+def test_exit_codes(run, tmp_path):
+    clean, broken = _card(tmp_path, CLEAN, "clean.md"), _card(tmp_path, BROKEN, "broken.md")
+    warned = _card(tmp_path, UNKNOWN_KEY, "warned.md")
+    static = ("--no-cross-check",)
+    assert run("validate", clean, *static).exit_code == 0
+    assert run("validate", broken, *static).exit_code == 1
+    assert run("validate", broken, "--exit-zero", *static).exit_code == 0
+    assert run("validate", warned, *static).exit_code == 0
+    assert run("validate", warned, "--strict", *static).exit_code == 1
+    assert run("validate", warned, "--strict", "--exit-zero", *static).exit_code == 0
+
+
+@pytest.mark.parametrize("args", [
+    ("validate", "card.md", "--select", "MI999"),
+    ("validate", "card.md", "--ignore", "MI2,nonsense"),
+    ("validate", "card.md", "--output-format", "xml"),
+    ("validate", "card.md", "--no-such-option"),
+    ("validate",),
+    ("no-such-command",),
+])
+def test_usage_errors_exit_2_without_a_traceback(run, tmp_path, args):
+    _card(tmp_path, CLEAN)
+    result = run(*args, "--no-cross-check")
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert isinstance(result.exception, SystemExit)  # a clean exit, not an uncaught exception
+
+
+def test_a_broken_pyproject_exits_2(run, tmp_path):
+    _card(tmp_path, CLEAN)
+    (tmp_path / "pyproject.toml").write_text('[tool.model-index]\nselect = "MI9"\n', encoding="utf-8")
+    result = run("validate", "card.md", "--no-cross-check")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    (tmp_path / "pyproject.toml").write_text('[tool.model-index\n', encoding="utf-8")
+    assert run("validate", "card.md", "--no-cross-check").exit_code == 2
+
+
+def test_the_pyproject_table_and_an_explicit_config(run, tmp_path):
+    _card(tmp_path, BROKEN)
+    (tmp_path / "pyproject.toml").write_text('[tool.model-index]\nseverity = {MI002 = "info"}\n', encoding="utf-8")
+    data = _json(run("validate", "card.md", "--no-cross-check", "--output-format", "json"))
+    assert data["summary"]["errors"] == 0 and data["summary"]["infos"] >= 1
+    other = tmp_path / "elsewhere.toml"
+    other.write_text('[tool.model-index]\nignore = ["wrong-type"]\n', encoding="utf-8")
+    data = _json(run("validate", "card.md", "--no-cross-check", "--output-format", "json", "--config", str(other)))
+    assert "MI002" not in {d["code"] for d in data["diagnostics"]}
+
+
+def test_an_internal_failure_exits_2_with_a_short_message(run, tmp_path, monkeypatch):
+    def explode(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(cli, "validate", explode)
+    _card(tmp_path, CLEAN)
+    quiet = run("validate", "card.md", "--no-cross-check")
+    assert quiet.exit_code == 2 and "Traceback" not in quiet.output and "boom" in quiet.output
+    loud = run("validate", "card.md", "--no-cross-check", env={"MODEL_INDEX_DEBUG": "1"})
+    assert loud.exit_code == 2 and "Traceback" in loud.output
+    assert run("--debug", "validate", "card.md", "--no-cross-check").output.count("Traceback") == 1
+
+
+@pytest.mark.parametrize("options", [("--select", "MI0"), ("--select", "MI3,MI0"), ("--select", "wrong-type"),
+                                     ("--select", "ALL")])
+def test_select_forms(run, tmp_path, options):
+    _card(tmp_path, BROKEN)
+    data = _json(run("validate", "card.md", "--no-cross-check", "--output-format", "json", *options))
+    assert "MI002" in {d["code"] for d in data["diagnostics"]}
+
+
+@pytest.mark.parametrize("options", [("--select", "MI3"), ("--ignore", "MI0"),
+                                     ("--ignore", "MI1", "--ignore", "MI002")])
+def test_select_and_ignore_turn_rules_off(run, tmp_path, options):
+    _card(tmp_path, BROKEN)
+    result = run("validate", "card.md", "--no-cross-check", "--output-format", "json", *options)
+    assert "MI002" not in {d["code"] for d in _json(result)["diagnostics"]}
+
+
+def test_every_given_file_is_counted_also_when_unreadable(run, tmp_path):
+    _card(tmp_path, CLEAN)
+    (tmp_path / "binary.md").write_bytes(b"\x00\x01\x02")
+    (tmp_path / "latin1.md").write_bytes("caf\xe9".encode("latin-1"))
+    result = run("validate", "card.md", "binary.md", "latin1.md", "missing.md", "--no-cross-check",
+                 "--output-format", "json")
+    data = _json(result)
+    assert result.exit_code == 1
+    assert data["summary"]["files"] == 4
+    unreadable = {d["path"] for d in data["diagnostics"] if d["code"] == "MI000"}
+    assert unreadable == {"binary.md", "latin1.md", "missing.md"}
+    assert all(d["line"] == 1 for d in data["diagnostics"] if d["code"] == "MI000")
+
+
+def test_output_file(run, tmp_path):
+    _card(tmp_path, BROKEN)
+    result = run("validate", "card.md", "--no-cross-check", "--output-format", "json", "-o", "report.json")
+    assert result.exit_code == 1 and result.stdout == ""
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert report["summary"]["files"] == 1 and report["diagnostics"][0]["path"] == "card.md"
+    assert run("validate", "card.md", "--no-cross-check", "-o", "no/such/dir/r.txt").exit_code == 2
+
+
+def test_auto_is_github_under_actions(run, tmp_path):
+    _card(tmp_path, BROKEN)
+    summary = tmp_path / "step-summary.md"
+    result = run("validate", "card.md", "--no-cross-check",
+                 env={"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)})
+    assert result.exit_code == 1
+    assert result.stdout.startswith("::error file=card.md,line=7,")
+    assert "| MI002 |" in summary.read_text(encoding="utf-8")
+    plain = run("validate", "card.md", "--no-cross-check")
+    assert plain.stdout.startswith("card.md:7:")
+
+
+@pytest.mark.parametrize("fmt", ["concise", "full", "json", "github", "sarif"])
+def test_every_format_on_the_seed_card(run, fmt):
+    result = run("validate", str(SEED), "--no-cross-check", "--output-format", fmt, "--exit-zero")
+    assert result.exit_code == 0 and result.stdout
+    if fmt in ("json", "sarif"):
+        json.loads(result.stdout)
+
+
+@pytest.mark.parametrize("environ, tty, expected", [({}, True, True), ({"NO_COLOR": "1"}, True, False),
+                                                   ({}, False, False)])
+def test_color_only_on_a_terminal_without_no_color(monkeypatch, environ, tty, expected):
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    for key, value in environ.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: tty)
+    assert cli.use_color(None) is expected
+    assert cli.use_color(Path("report.txt")) is False
+
+
+def test_statistics(run, tmp_path):
+    _card(tmp_path, BROKEN)
+    rows = _json(run("validate", "card.md", "--no-cross-check", "--statistics", "--output-format", "json"))
+    assert any(row["code"] == "MI002" and row["count"] >= 1 for row in rows)
+
+
+def test_rules_command(run):
+    text = run("rules")
+    assert text.exit_code == 0
+    codes = [rule.code for rule in all_rules()]
+    assert [line.split()[0] for line in text.stdout.splitlines()] == codes
+    listed = json.loads(run("rules", "--output-format", "json").stdout)
+    assert [r["code"] for r in listed] == codes
+    assert all({"code", "name", "severity", "fixable", "doc"} <= set(r) for r in listed)
+
+
+def _static_fixable_rule() -> bool:
+    return any(rule.fixable and rule.check is not None for rule in all_rules())
+
+
+@pytest.mark.skipif(not _static_fixable_rule(), reason="no static rule offers a fix yet")
+def test_fix_end_to_end(run, tmp_path):
+    _card(tmp_path, QUOTED)
+    before = _json(run("validate", "card.md", "--no-cross-check", "--output-format", "json"))
+    fixable = [d for d in before["diagnostics"] if d["fix"]]
+    if not any(d["field"] == "Metadata.Image Size" for d in fixable):
+        pytest.skip("no rule offers to unquote Image Size yet")
+    diff = run("validate", "card.md", "--no-cross-check", "--diff")
+    assert diff.exit_code == 1 and "+    Image Size: 224" in diff.stdout
+    assert (tmp_path / "card.md").read_text(encoding="utf-8") == QUOTED
+    fixed = run("validate", "card.md", "--no-cross-check", "--fix", "--output-format", "json")
+    assert (tmp_path / "card.md").read_text(encoding="utf-8") == QUOTED.replace("'224'", "224")
+    after = json.loads(fixed.stdout)
+    assert not [d for d in after["diagnostics"] if d["fix"]]
+    assert after["summary"]["files"] == 1
+    again = run("validate", "card.md", "--no-cross-check", "--diff")
+    assert again.exit_code == 0 and again.stdout == ""
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared is not available")
+def test_the_real_corpus_counts_every_card(run):
+    cards = sorted(CORPUS.resolve().glob("*.md"))
+    data = _json(run("validate", *map(str, cards), "--no-cross-check", "--output-format", "json", "--exit-zero"))
+    assert data["summary"]["files"] == len(cards) == 50
+    assert data["summary"]["models"] > 0
+
+
+def test_static_validation_imports_neither_torch_timm_nor_jinja2(tmp_path):
+    _card(tmp_path, BROKEN)
+    code = (
+        "import sys\n"
+        "from model_index.cli import main\n"
+        "try:\n"
+        f"    main(['validate', {str(tmp_path / 'card.md')!r}, '--no-cross-check', '--output-format', 'sarif'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(sorted(m for m in ('torch', 'timm', 'jinja2') if m in sys.modules), file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.stderr.strip().splitlines()[-1] == "[]"

@@ -1,0 +1,107 @@
+"""[tool.model-index]: selection by code, prefix, name and ALL; severity overrides; bad settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from model_index.config import Config, ConfigError, find_pyproject, from_table, load_config
+from model_index.diagnostics import Severity
+from model_index.lint import Options, validate
+from model_index.rules import REGISTRY, all_rules
+
+all_rules()
+WRONG_TYPE = REGISTRY["MI002"]
+UNKNOWN_KEY = REGISTRY["MI008"]
+CARD = "# Demo\n\n<!--\nModels:\n- Name: demo_net\n  Metadata:\n    Image Size: large\n-->\n"
+
+
+@pytest.mark.parametrize("select, ignore, on", [
+    (["ALL"], [], True),
+    (["MI0"], [], True),
+    (["MI00"], ["MI008"], True),
+    (["MI3"], [], False),
+    (["wrong-type"], [], True),
+    (["ALL"], ["MI0"], False),
+    (["MI002"], ["MI0"], True),  # the more specific selector wins, as in ruff
+    (["MI0"], ["wrong-type"], False),
+    (["MI002"], ["MI002"], False),  # equally specific: ignore wins
+])
+def test_selection(select, ignore, on):
+    assert (Config(select=select, ignore=ignore).rule_severity(WRONG_TYPE) is not None) is on
+
+
+def test_severity_overrides_most_specific_first():
+    config = from_table({"severity": {"MI0": "warning", "MI002": "info", "unknown-key": "error"}})
+    assert config.rule_severity(WRONG_TYPE) is Severity.INFO
+    assert config.rule_severity(UNKNOWN_KEY) is Severity.ERROR
+    assert config.rule_severity(REGISTRY["MI001"]) is Severity.WARNING
+    assert Config().rule_severity(UNKNOWN_KEY) is UNKNOWN_KEY.severity
+
+
+def test_the_linter_stamps_the_configured_severity(tmp_path):
+    card = tmp_path / "demo.md"
+    card.write_text(CARD, encoding="utf-8")
+    config = from_table({"severity": {"wrong-type": "info"}, "select": ["MI0"]})
+    _, result = validate([card], config, Options(cross_check="never"))
+    hits = [d for d in result.diagnostics if d.code == "MI002"]
+    assert hits and all(d.severity is Severity.INFO for d in hits)
+    assert result.summary.infos == len(hits) and result.summary.errors == 0
+    _, result = validate([card], from_table({"ignore": ["MI002"]}), Options(cross_check="never"))
+    assert "MI002" not in {d.code for d in result.diagnostics}
+
+
+@pytest.mark.parametrize("table", [
+    {"selct": ["MI2"]},
+    {"select": ["MI999"]},
+    {"select": [""]},
+    {"select": 3},
+    {"ignore": ["no-such-rule"]},
+    {"severity": {"MI002": "fatal"}},
+    {"severity": {"MI002": ["error"]}},
+    {"severity": {"MI9": "error"}},
+    {"severity": "error"},
+    {"cross-check": "sometimes"},
+    {"cache-dir": 3},
+])
+def test_bad_settings_are_errors(table):
+    with pytest.raises(ConfigError):
+        from_table(table)
+
+
+def _pyproject(directory: Path, text: str) -> Path:
+    path = directory / "pyproject.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_nearest_pyproject_with_the_table_is_used(tmp_path):
+    _pyproject(tmp_path, '[tool.model-index]\nselect = ["MI0"]\ncache-dir = ".cache"\n')
+    nested = tmp_path / "a" / "b"
+    nested.mkdir(parents=True)
+    _pyproject(tmp_path / "a", '[project]\nname = "other"\n')
+    config = load_config(start=nested)
+    assert config.select == ["MI0"] and config.source == tmp_path / "pyproject.toml"
+    assert Path(config.cache_dir) == tmp_path / ".cache"
+
+
+def test_a_broken_pyproject_that_mentions_the_tool_is_an_error(tmp_path):
+    _pyproject(tmp_path, '[tool.model-index\nselect = ["MI0"]\n')
+    with pytest.raises(ConfigError):
+        load_config(start=tmp_path)
+
+
+def test_a_broken_unrelated_pyproject_is_passed_over(tmp_path):
+    _pyproject(tmp_path, '[project\n')
+    assert find_pyproject(tmp_path) != tmp_path / "pyproject.toml"  # and no ConfigError
+
+
+def test_a_table_that_is_not_a_table(tmp_path):
+    path = _pyproject(tmp_path, '[tool]\nmodel-index = 3\n')
+    with pytest.raises(ConfigError):
+        load_config(path)
+
+
+def test_an_explicit_file_without_the_table_gives_defaults(tmp_path):
+    assert load_config(_pyproject(tmp_path, '[project]\nname = "x"\n')).select == ["ALL"]

@@ -1,0 +1,215 @@
+"""The report formats: built from hand-made Results, so they test formatting and nothing else."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from model_index import report
+from model_index.diagnostics import Diagnostic, Fix, Result, Severity, Span, Summary
+from model_index.lint import validate
+from model_index.reporters import github, sarif
+
+SEED = Path(__file__).parent / "fixtures" / "seed" / "big-transfer.md"
+CARD = "cards/demo.md"
+TEXT = "# Demo\n<!--\nModels:\n- Name: demo_net\n  Metadata:\n    Image Size: '224'\n    Paper:\n      url: x\n-->\n"
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _result(*diagnostics: Diagnostic) -> Result:
+    summary = Summary(files=1, models=1, collections=0)
+    summary.count(list(diagnostics))
+    return Result(list(diagnostics), summary)
+
+
+def _size(severity=Severity.ERROR, fix=True, message="size is a string") -> Diagnostic:
+    span = Span(6, 17, 6, 22)
+    return Diagnostic(CARD, span, "MI301", "image-size-mismatch", severity, message, "demo_net",
+                      "Metadata.Image Size", 224, "224", Fix(span, "224", "write 224") if fix else None)
+
+
+def _file_problem() -> Diagnostic:
+    return Diagnostic("cards/gone.md", Span.point(1), "MI000", "unreadable-file", Severity.ERROR, "missing")
+
+
+def test_concise_one_line_per_problem_then_summary():
+    lines = report.format_report(_result(_size(), _file_problem()), "concise", {CARD: TEXT}).splitlines()
+    assert lines[0].startswith(f"{CARD}:6:17: MI301 [error] ")
+    assert lines[1].startswith("cards/gone.md:1:1: MI000 [error] ")
+    assert len(lines) == 4  # two problems, the summary, the fixable hint
+
+
+def test_concise_colors_only_when_asked():
+    plain = report.format_report(_result(_size()), "concise", {}, color=False)
+    colored = report.format_report(_result(_size()), "concise", {}, color=True)
+    assert not ANSI.search(plain)
+    assert ANSI.search(colored)
+    assert ANSI.sub("", colored) == plain
+
+
+def test_full_shows_the_source_line_with_a_caret_under_the_span():
+    text = report.format_report(_result(_size()), "full", {CARD: TEXT})
+    lines = text.splitlines()
+    source = next(i for i, line in enumerate(lines) if line.endswith("Image Size: '224'"))
+    assert lines[source].split("|")[0].strip() == "6"
+    caret = lines[source + 1]
+    start = caret.index("^")
+    offset = lines[source].index("|") + 2  # the excerpt starts two characters after the bar
+    assert start - offset == 16  # column 17, 1-based
+    assert caret.count("^") == 5  # columns 17..21: '224' with its quotes
+    assert any(line.startswith("help:") for line in lines)
+    assert any("expected:" in line and "actual:" in line for line in lines)
+
+
+def test_full_without_file_text_or_span_still_reports():
+    text = report.format_report(_result(_file_problem()), "full", {})
+    assert "MI000" in text and "cards/gone.md:1:1" in text and "^" not in text
+
+
+def test_full_multiline_span_marks_each_line():
+    d = Diagnostic(CARD, Span(7, 5, 8, 13), "MI002", "wrong-type", Severity.WARNING, "bad paper")
+    lines = report.format_report(_result(d), "full", {CARD: TEXT}).splitlines()
+    assert sum("^" in line for line in lines) == 2
+
+
+def test_json_follows_the_contract():
+    data = json.loads(report.format_report(_result(_size(), _file_problem()), "json", {}))
+    assert set(data) == {"version", "diagnostics", "summary"} and data["version"] == 1
+    assert set(data["summary"]) == {"files", "models", "collections", "errors", "warnings", "infos"}
+    assert all(isinstance(v, int) for v in data["summary"].values())
+    first = data["diagnostics"][0]
+    assert list(first) == ["path", "line", "column", "end_line", "end_column", "code", "rule", "severity",
+                           "message", "model", "field", "expected", "actual", "fix"]
+    assert (first["line"], first["column"], first["end_line"], first["end_column"]) == (6, 17, 6, 22)
+    assert first["expected"] == 224 and first["actual"] == "224"
+    assert first["fix"]["replacement"] == "224"
+    assert data["diagnostics"][1]["fix"] is None and data["diagnostics"][1]["model"] is None
+
+
+def test_json_of_a_real_card_points_at_file_lines_and_written_keys():
+    index, result = validate([SEED], options=_never())
+    data = json.loads(report.format_report(result, "json", index.texts))
+    lines = SEED.read_text(encoding="utf-8").split("\n")
+    for d in data["diagnostics"]:
+        assert isinstance(d["line"], int) and d["line"] >= 1 and isinstance(d["column"], int)
+        assert d["severity"] in ("error", "warning", "info")
+        assert d["path"] == index.files[0]
+        if d["field"]:  # the span's text sits in the file at that line and column
+            assert lines[d["line"] - 1][d["column"] - 1:].strip()
+    fields = {d["field"] for d in data["diagnostics"]}
+    models = {d["model"] for d in data["diagnostics"]} - {None}
+    assert models <= {m.name for m in index.models}
+    for d in data["diagnostics"]:  # keys as written: the card spells `url` in lower case
+        if d["field"] and d["field"].startswith("Paper."):
+            assert d["field"] == "Paper.url"
+    if "Metadata.Image Size" in fields:
+        hit = next(d for d in data["diagnostics"] if d["field"] == "Metadata.Image Size")
+        assert lines[hit["line"] - 1][hit["column"] - 1:hit["end_column"] - 1] == "'480'"
+
+
+def _never():
+    from model_index.lint import Options
+
+    return Options(cross_check="never")
+
+
+def test_github_escapes_data_and_properties():
+    assert github.escape_data("50% off\r\nnext") == "50%25 off%0D%0Anext"
+    assert github.escape_property("a:b,c%\n") == "a%3Ab%2Cc%25%0A"
+
+
+def test_github_annotations():
+    info = Diagnostic("dir,x/a:b.md", Span(3, 2, 5, 4), "MI002", "wrong-type", Severity.INFO, "two\nlines 100%")
+    out = report.format_report(_result(_size(), info, _size(Severity.WARNING)), "github", {}).splitlines()
+    assert out[0] == (f"::error file={CARD},line=6,col=17,endLine=6,endColumn=22,"
+                      "title=MI301 image-size-mismatch::size is a string")
+    assert out[1] == "::notice file=dir%2Cx/a%3Ab.md,line=3,endLine=5,title=MI002 wrong-type::two%0Alines 100%25"
+    assert out[2].startswith("::warning ")
+
+
+def test_job_summary_is_appended_when_the_variable_is_set(tmp_path):
+    target = tmp_path / "summary.md"
+    target.write_text("earlier step\n", encoding="utf-8")
+    assert report.write_job_summary(_result(_size(), _size()), {"GITHUB_STEP_SUMMARY": str(target)})
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith("earlier step\n")
+    row = next(line for line in text.splitlines() if line.startswith("| MI301"))
+    assert [cell.strip() for cell in row.strip("|").split("|")] == ["MI301", "image-size-mismatch", "2", "2"]
+    assert not report.write_job_summary(_result(), {})
+
+
+@pytest.mark.parametrize("environ, expected", [({"GITHUB_ACTIONS": "true"}, "github"), ({}, "concise"),
+                                               ({"GITHUB_ACTIONS": "false"}, "concise")])
+def test_auto_format(environ, expected):
+    assert report.resolve_format("auto", environ) == expected
+    assert report.resolve_format("json", environ) == "json"
+
+
+def test_statistics_counts_per_rule():
+    rows = json.loads(report.format_statistics(_result(_size(), _size(fix=False), _file_problem()), "json"))
+    assert rows[0] == {"code": "MI301", "rule": "image-size-mismatch", "count": 2, "fixable": 1}
+    assert rows[1]["code"] == "MI000" and rows[1]["count"] == 1
+    text = report.format_statistics(_result(_size(), _file_problem()), "concise").splitlines()
+    assert [line.split()[:2] for line in text] == [["1", "MI000"], ["1", "MI301"]]
+
+
+# --- SARIF 2.1.0: the parts of the schema code scanning relies on, checked by hand -----------------
+
+LEVELS = {"none", "note", "warning", "error"}
+
+
+def _check_region(region: dict) -> None:
+    assert set(region) <= {"startLine", "startColumn", "endLine", "endColumn"}
+    assert all(isinstance(v, int) and v >= 1 for v in region.values())
+    if "endLine" in region:
+        assert (region["endLine"], region.get("endColumn", 1)) >= (region["startLine"], region["startColumn"])
+
+
+def _check_artifact(location: dict) -> None:
+    assert isinstance(location["uri"], str) and " " not in location["uri"]
+    assert not location["uri"].startswith("/")
+
+
+def test_sarif_log_structure():
+    moved = Diagnostic("my cards/x.md", Span(2, 1, 2, 9), "MI002", "wrong-type", Severity.INFO, "bad")
+    log = json.loads(report.format_report(_result(_size(), moved, _file_problem()), "sarif", {}))
+    assert log["version"] == "2.1.0" and "sarif" in log["$schema"]
+    assert len(log["runs"]) == 1
+    run = log["runs"][0]
+    driver = run["tool"]["driver"]
+    assert driver["name"] == "model-index" and isinstance(driver["version"], str)
+    assert driver["informationUri"].startswith("https://")
+    ids = [rule["id"] for rule in driver["rules"]]
+    assert len(ids) == len(set(ids)) and "MI301" in ids
+    for rule in driver["rules"]:
+        assert re.fullmatch(r"MI\d{3}", rule["id"]) and re.fullmatch(r"[a-z0-9-]+", rule["name"])
+        assert rule["shortDescription"]["text"] and rule["fullDescription"]["text"]
+        assert rule["defaultConfiguration"]["level"] in LEVELS
+        assert rule["helpUri"].endswith(f"rules/#{rule['id'].lower()}")
+    results = run["results"]
+    assert [r["ruleId"] for r in results] == ["MI301", "MI002", "MI000"]
+    assert [r["level"] for r in results] == ["error", "note", "error"]
+    for r in results:
+        assert ids[r["ruleIndex"]] == r["ruleId"]
+        assert isinstance(r["message"]["text"], str)
+        physical = r["locations"][0]["physicalLocation"]
+        _check_artifact(physical["artifactLocation"])
+        _check_region(physical["region"])
+    assert results[0]["locations"][0]["physicalLocation"]["region"] == {
+        "startLine": 6, "startColumn": 17, "endLine": 6, "endColumn": 22}
+    assert results[1]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "my%20cards/x.md"
+    fix = results[0]["fixes"][0]
+    assert fix["description"]["text"]
+    change = fix["artifactChanges"][0]
+    _check_artifact(change["artifactLocation"])
+    _check_region(change["replacements"][0]["deletedRegion"])
+    assert change["replacements"][0]["insertedContent"]["text"] == "224"
+    assert "fixes" not in results[1]
+
+
+def test_sarif_absolute_paths_become_file_uris(tmp_path):
+    assert sarif.artifact_uri(str(tmp_path / "a b.md")).startswith("file://")
+    assert sarif.artifact_uri("a b/c.md") == "a%20b/c.md"
