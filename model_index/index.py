@@ -34,7 +34,12 @@ class Entity:
         return name if isinstance(name, str) and name.strip() else None
 
     def span(self, at: tuple = ()) -> Span:
-        return self.tree.span(self.base + tuple(at)) or Span.point(1)
+        """Where the value at `at` is written; a block list or mapping that starts on the line
+        after its key is placed at the key, so that its problems point at the key's line."""
+        path = self.base + tuple(at)
+        span = self.tree.span(path) or Span.point(1)
+        key = self.tree.key_spans.get(path)
+        return key if key is not None and key.line < span.line else span
 
     def field_name(self, at: tuple) -> str | None:
         return self.tree.field_name(self.base + tuple(at), self.base) or None
@@ -149,19 +154,19 @@ class _Loader:
             if not explicit and not looks_like_model_index(text):
                 return  # some other YAML file (mkdocs.yml, CI config): not a card
             blocks = blocks_in_data_file(shown, text)
+            if not any(b.problems or _holds_metadata(b) for b in blocks):
+                if explicit:
+                    self._file_problem(shown, "MI007", "no model-index metadata in this file")
+                return
         else:
             blocks = blocks_in_markdown(shown, text)
         self.index.files.append(shown)
         self.index.texts[shown] = text
         for block in blocks:
             self._block(block, path)
-        if explicit and suffix in DATA_SUFFIXES and not any(b.tree and b.tree.data for b in blocks) \
-                and not any(b.problems for b in blocks):
-            self._file_problem(shown, "MI007", "no model-index metadata in this file", counted=True)
 
-    def _file_problem(self, shown: str, code: str, message: str, counted: bool = False) -> None:
-        if not counted:
-            self.index.files.append(shown)
+    def _file_problem(self, shown: str, code: str, message: str) -> None:
+        self.index.files.append(shown)
         self.index.findings.append(Finding(code, message, file=shown, span=Span.point(1)))
 
     def _block(self, block: Block, path: Path) -> None:
@@ -253,6 +258,26 @@ class _Loader:
             self.index.models.append(entity)
 
 
+_TOP_KEYS = frozenset(schema.aliases(schema.ModelIndex)) | {"model-index"}
+
+
+def _holds_metadata(block: Block) -> bool:
+    """Whether a data file's block is model-index metadata: a list of models, or a mapping
+    with at least one model-index top-level key."""
+    data = block.tree.data if block.tree else None
+    return (isinstance(data, list) and bool(data)) or (isinstance(data, dict) and not _TOP_KEYS.isdisjoint(data))
+
+
+def _hf(key: str) -> str:
+    """A Hugging Face key as the loaded tree spells it (keys are canonicalized while loading)."""
+    return schema.canonical_key(key)
+
+
+def _hf_label(part: Any) -> Any:
+    """The display name of a task, dataset or metric: its `name`, else its `type`."""
+    return part.get(_hf("name")) or part.get(_hf("type")) if isinstance(part, dict) else part
+
+
 def _from_hugging_face(entry: dict, tree: Tree, at: tuple) -> tuple[dict, dict]:
     """Map one Hugging Face entry onto the model-index Model shape, keeping spans of the source."""
     spans = {(): tree.span(at)}
@@ -262,29 +287,32 @@ def _from_hugging_face(entry: dict, tree: Tree, at: tuple) -> tuple[dict, dict]:
         target = raw
         for step in path[:-1]:
             target = target[step]
-        target[path[-1]] = value
+        if isinstance(target, list):
+            target.append(value)  # list items are put in order
+        else:
+            target[path[-1]] = value
         spans[path] = tree.span(at + source)
 
-    if "name" in entry:
-        put(("Name",), entry["name"], ("name",))
-    results = entry.get("results")
+    if _hf("name") in entry:
+        put(("Name",), entry[_hf("name")], (_hf("name"),))
+    results = entry.get(_hf("results"))
     if isinstance(results, list):
-        put(("Results",), [], ("results",))
+        put(("Results",), [], (_hf("results"),))
         for r, result in enumerate(results):
             if not isinstance(result, dict):
                 continue
-            src = ("results", r)
-            put(("Results", r), {}, src)
-            for key in ("task", "dataset"):
-                part = result.get(key)
-                label = part.get("name") or part.get("type") if isinstance(part, dict) else part
+            src, i = (_hf("results"), r), len(raw["Results"])
+            put(("Results", i), {}, src)
+            for key in ("Task", "Dataset"):
+                label = _hf_label(result.get(_hf(key.lower())))
                 if label is not None:
-                    put(("Results", r, key.title()), label, src + (key,))
-            metrics = result.get("metrics")
+                    put(("Results", i, key), label, src + (_hf(key.lower()),))
+            metrics = result.get(_hf("metrics"))
             if isinstance(metrics, list):
-                put(("Results", r, "Metrics"), {}, src + ("metrics",))
+                put(("Results", i, "Metrics"), {}, src + (_hf("metrics"),))
                 for m, metric in enumerate(metrics):
-                    if isinstance(metric, dict) and (metric.get("name") or metric.get("type")):
-                        label = str(metric.get("name") or metric.get("type"))
-                        put(("Results", r, "Metrics", label), metric.get("value"), src + ("metrics", m, "value"))
+                    label = _hf_label(metric) if isinstance(metric, dict) else None
+                    if label:
+                        put(("Results", i, "Metrics", str(label)), metric.get(_hf("value")),
+                            src + (_hf("metrics"), m, _hf("value")))
     return raw, spans

@@ -63,6 +63,7 @@ class Tree:
     key_spans: dict[Path, Span] = field(default_factory=dict)
     written: dict[Path, str] = field(default_factory=dict)
     quoted: set[Path] = field(default_factory=set)
+    rejected: set[Path] = field(default_factory=set)  # values of disallowed tags, loaded as null
 
     def span(self, path: Path) -> Span | None:
         """Span of the node at `path`, or of its nearest ancestor that exists."""
@@ -103,6 +104,7 @@ def load(
     if node is None:
         return Tree(), []
     try:
+        builder.measure(node)
         data = builder.build(node, ())
     except _Abort as stop:
         return None, builder.problems + [stop.problem]
@@ -117,8 +119,6 @@ class _Builder:
         self.canon = canon
         self.tree = Tree()
         self.problems: list[Problem] = []
-        self.nodes = 0
-        self.open: set[int] = set()
 
     def point(self, mark) -> Span:
         line, column = self._position(mark)
@@ -135,31 +135,46 @@ class _Builder:
             end_line, end_column = line, column  # a block scalar ends on the next line
         return Span(line, column, end_line, end_column)
 
+    def measure(self, root) -> None:
+        """Refuse a graph that expands to too many nodes, nests too deep or refers to itself.
+
+        Aliases share nodes, so the expanded size is counted once per distinct node: an alias
+        bomb is stopped at the anchor that blows up, before anything is expanded."""
+        sizes: dict[int, int] = {}
+        open_: set[int] = set()
+
+        def size(node, depth: int) -> int:
+            if id(node) in sizes:
+                return sizes[id(node)]
+            if id(node) in open_:
+                raise _Abort(Problem("MI004", self.span(node), "recursive YAML alias"))
+            if depth > MAX_DEPTH:
+                raise _Abort(Problem("MI004", self.span(node), f"YAML nested deeper than {MAX_DEPTH} levels"))
+            open_.add(id(node))
+            total = 1 + sum(size(child, depth + 1) for child in _children(node))
+            open_.discard(id(node))
+            if total > MAX_NODES:
+                raise _Abort(Problem("MI004", self.span(node),
+                                     f"expands to more than {MAX_NODES} YAML nodes (an alias bomb?); not expanded"))
+            sizes[id(node)] = total
+            return total
+
+        size(root, 0)
+
     def build(self, node, path: Path) -> Any:
-        self.nodes += 1
-        if self.nodes > MAX_NODES:
-            raise _Abort(Problem("MI004", self.span(node),
-                                 f"more than {MAX_NODES} YAML nodes (an alias bomb?); not expanded"))
-        if len(path) > MAX_DEPTH:
-            raise _Abort(Problem("MI004", self.span(node), f"YAML nested deeper than {MAX_DEPTH} levels"))
-        if id(node) in self.open:
-            raise _Abort(Problem("MI004", self.span(node), "recursive YAML alias"))
+        """Plain data for `node` (already measured), recording the span of every value."""
         self.tree.spans[path] = self.span(node)
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node, path)
-        self.open.add(id(node))
-        try:
-            if isinstance(node, yaml.SequenceNode) and node.tag in _SEQ_TAGS:
-                return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
-            if isinstance(node, yaml.MappingNode) and node.tag in _MAP_TAGS:
-                return self._mapping(node, path)
-            return self._unknown_tag(node)
-        finally:
-            self.open.discard(id(node))
+        if isinstance(node, yaml.SequenceNode) and node.tag in _SEQ_TAGS:
+            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+        if isinstance(node, yaml.MappingNode) and node.tag in _MAP_TAGS:
+            return self._mapping(node, path)
+        return self._unknown_tag(node, path)
 
     def _scalar(self, node, path: Path) -> Any:
         if node.tag not in _SCALAR_TAGS:
-            return self._unknown_tag(node)
+            return self._unknown_tag(node, path)
         if node.style in ("'", '"'):
             self.tree.quoted.add(path)
         if node.tag in (_STR, "tag:yaml.org,2002:timestamp"):
@@ -169,7 +184,8 @@ class _Builder:
         except (yaml.YAMLError, ValueError):
             return node.value
 
-    def _unknown_tag(self, node) -> None:
+    def _unknown_tag(self, node, path: Path) -> None:
+        self.tree.rejected.add(path)
         self.problems.append(Problem("MI003", self.span(node),
                                      f"YAML tag {node.tag} is not allowed (loaded as null, never constructed)"))
         return None
@@ -197,3 +213,12 @@ class _Builder:
             self.tree.written[child] = written
             result[key] = self.build(value_node, child)
         return result
+
+
+def _children(node) -> list:
+    """The nodes directly below `node` (keys and values of a mapping)."""
+    if isinstance(node, yaml.SequenceNode):
+        return node.value
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []

@@ -68,7 +68,7 @@ def declare(code: str, name: str, severity: str, doc: str, fixable: bool = False
 
 def all_rules() -> list[Rule]:
     """Every rule, sorted by code (importing the rule modules registers them)."""
-    from . import crosscheck, parse, structure, values  # noqa: F401
+    from . import crosscheck, parse, structure, urls, values  # noqa: F401
 
     return [REGISTRY[code] for code in sorted(REGISTRY)]
 

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from . import declare
+from typing import Iterator
+
+from .. import schema
+from ..diagnostics import Finding
+from ..index import Index
+from . import declare, rule, walk
 
 declare("MI000", "unreadable-file", "error", """
     The file cannot be read: it does not exist, is not UTF-8 text, or is binary.
@@ -54,9 +59,24 @@ declare("MI007", "no-metadata", "warning", """
     A YAML or JSON file given explicitly (or imported) holds no model-index metadata.
     """)
 
-declare("MI008", "unknown-key", "warning", """
-    A key the schema does not know, e.g. `Trainig Data`. Usually a typo: the message suggests the
-    closest known key.
 
-    The value is kept, so nothing is lost, but tools that read the schema will ignore it.
-    """)
+
+@rule("MI008", "unknown-key", "warning")
+def unknown_key(index: Index) -> Iterator[Finding]:
+    """A key the schema does not know, e.g. `Trainig Data`; the message suggests the closest known key.
+
+    Keys are matched as the format does: case, spaces, `_` and `-` do not matter (`in_collection`
+    is `In Collection`). The value is kept, so nothing is lost, but tools that read the schema
+    ignore it. Reported at the key, in models, collections, metadata, results, papers and at the
+    top level of a block.
+
+    Example: `Trainig Data: [ImageNet]` inside `Metadata` (did you mean `Training Data`?).
+    """
+    for entity in index.entities:
+        for at, node, mapping in walk.mappings(entity):
+            known = schema.aliases(node)
+            for key in mapping:
+                if key not in known:
+                    written = entity.tree.written.get(entity.base + at + (key,), key)
+                    yield Finding("MI008", f"unknown key '{written}'", entity=entity, at=at + (key,),
+                                  actual=written, suggestion=walk.closest(written, known))

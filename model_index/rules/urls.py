@@ -1,0 +1,106 @@
+"""MI206-MI208: links in cards: malformed, doubled slashes, plain http."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterator
+from urllib.parse import urlsplit
+
+from ..diagnostics import Finding
+from ..index import Index
+from . import rule, walk
+
+# Keys whose string value is always a link, and keys whose value is a link when it looks like one
+# (README and Config are often paths in the repository; Paper may be a title).
+URL_KEYS = frozenset({"Code", "Weights", "URL", "Website", "Repository"})
+MAYBE_URL_KEYS = frozenset({"Config", "README", "Image", "Docs", "Paper"})
+_LOOKS_LIKE_URL = re.compile(r"^\s*([a-z][a-z0-9+.-]*:|www\.)", re.I)
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*$", re.I)
+
+
+@rule("MI206", "invalid-url", "error")
+def invalid_url(index: Index) -> Iterator[Finding]:
+    """A link that is not an absolute URL of the form `scheme://host/path`.
+
+    Checked in `Code`, `Weights`, `Paper.URL` and the Library's `Website` and `Repository`, and in
+    `Config`, `README`, `Image`, `Docs` and a string `Paper` when they look like a link (they may
+    also be paths or titles).
+
+    Example: `Code: github.com/rwightman/pytorch-image-models` (no scheme), `URL: https:/arxiv.org`.
+    """
+    for where, url in _urls(index):
+        if not _is_valid(url):
+            yield Finding("MI206", f"invalid URL '{url}'", actual=url, **where)
+
+
+@rule("MI207", "url-double-slash", "warning", fixable=True)
+def url_double_slash(index: Index) -> Iterator[Finding]:
+    """A doubled `//` in the path of a link; some servers answer it with 404, others redirect.
+
+    The fix collapses the slashes (query and fragment are left alone).
+
+    Example: `https://paperswithcode.com//paper/x` → `https://paperswithcode.com/paper/x`.
+    """
+    for where, url in _urls(index):
+        if _is_valid(url):
+            fixed = _collapse_slashes(url)
+            if fixed != url:
+                yield Finding("MI207", "doubled '/' in the URL's path", expected=fixed, actual=url,
+                              replacement=fixed, fix_description="remove the doubled slash", **where)
+
+
+@rule("MI208", "insecure-url", "warning", fixable=True)
+def insecure_url(index: Index) -> Iterator[Finding]:
+    """A link with `http://` where `https://` should be used.
+
+    The fix changes the scheme to https; check that the host serves it.
+
+    Example: `http://arxiv.org/abs/1912.11370` → `https://arxiv.org/abs/1912.11370`.
+    """
+    for where, url in _urls(index):
+        if _is_valid(url) and url.lower().startswith("http://"):
+            fixed = "https://" + url[len("http://"):]
+            yield Finding("MI208", "link uses http instead of https", expected=fixed, actual=url,
+                          replacement=fixed, fix_description="use https", **where)
+
+
+def _urls(index: Index) -> Iterator[tuple[dict[str, Any], str]]:
+    """(where, url) of every link: `where` holds a Finding's location keywords."""
+    for entity in index.entities:
+        for at, _node, mapping in walk.mappings(entity):
+            for key, value in mapping.items():
+                if _is_link(key, value):
+                    yield {"entity": entity, "at": at + (key,)}, value
+    for block in index.blocks:
+        data = block.tree.data if block.tree else None
+        library = data.get("Library") if isinstance(data, dict) else None
+        for key, value in library.items() if isinstance(library, dict) else ():
+            if _is_link(key, value):
+                yield {"file": block.path, "span": block.tree.span(("Library", key))}, value
+
+
+def _is_link(key: str, value: Any) -> bool:
+    if not isinstance(value, str) or not value.strip():
+        return False
+    return key in URL_KEYS or key in MAYBE_URL_KEYS and bool(_LOOKS_LIKE_URL.match(value))
+
+
+def _is_valid(url: str) -> bool:
+    """`scheme://host/...` with a host that has a dot (or is localhost), and no whitespace."""
+    if any(c.isspace() for c in url):
+        return False
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:  # e.g. an unbalanced IPv6 bracket
+        return False
+    return bool(_SCHEME.match(parts.scheme)) and url[len(parts.scheme):].startswith("://") \
+        and ("." in host.strip(".") or host == "localhost")
+
+
+def _collapse_slashes(url: str) -> str:
+    """`url` with runs of `/` in its path made single (a valid URL: see `_is_valid`)."""
+    parts = urlsplit(url)
+    start = len(parts.scheme) + len("://") + len(parts.netloc)
+    end = start + len(parts.path)
+    return url[:start] + re.sub(r"/{2,}", "/", url[start:end]) + url[end:]

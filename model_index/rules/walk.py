@@ -1,0 +1,101 @@
+"""Walking an entity's data the way the schema types it; shared by the rules.
+
+Rules read the raw data (what the card says) rather than the validated nodes: validation drops
+invalid values, and a rule about a value must still see it where the card wrote it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+from typing import Any, Iterable, Iterator, Union, get_args, get_origin
+
+from .. import schema
+from ..index import Entity
+
+# Keys whose absence or emptiness the structure rules report (missing-name, incomplete-result).
+REQUIRED_KEYS = frozenset({"Name", "Task", "Dataset", "Metrics"})
+
+
+def mappings(entity: Entity) -> Iterator[tuple[tuple, type[schema.Node], dict]]:
+    """Every mapping of `entity` that the schema types: (key path, node type, raw mapping)."""
+    root = schema.Model if entity.kind == "model" else schema.Collection
+    yield from _mappings(root, entity.raw, ())
+
+
+def _mappings(node: type[schema.Node], raw: Any, at: tuple) -> Iterator[tuple[tuple, type[schema.Node], dict]]:
+    if not isinstance(raw, dict):
+        return
+    yield at, node, raw
+    for field in node.model_fields.values():
+        child, many = _node_type(field.annotation)
+        value = raw.get(field.alias)
+        if child is None or value is None:
+            continue
+        if many and isinstance(value, list):
+            for i, item in enumerate(value):
+                yield from _mappings(child, item, at + (field.alias, i))
+        elif not many:
+            yield from _mappings(child, value, at + (field.alias,))
+
+
+def _node_type(annotation: Any) -> tuple[type[schema.Node] | None, bool]:
+    """The schema node an annotation holds, and whether it holds a list of them."""
+    if isinstance(annotation, type) and issubclass(annotation, schema.Node):
+        return annotation, False
+    if get_origin(annotation) is list:
+        return _node_type(get_args(annotation)[0])[0], True
+    if get_origin(annotation) in (Union, types.UnionType):
+        for arg in get_args(annotation):
+            found = _node_type(arg)
+            if found[0] is not None:
+                return found
+    return None, False
+
+
+def typed(entity: Entity, node: type[schema.Node]) -> Iterator[tuple[tuple, dict]]:
+    """The raw mappings of `entity` typed as `node` (e.g. every Metadata), with their key paths."""
+    for at, found, mapping in mappings(entity):
+        if found is node:
+            yield at, mapping
+
+
+def metadata_values(entity: Entity, keys: Iterable[str]) -> Iterator[tuple[tuple, str, Any]]:
+    """(key path, key, raw value) of the entries of `entity`'s Metadata
+    whose key is one of `keys`."""
+    wanted = set(keys)
+    for at, mapping in typed(entity, schema.Metadata):
+        for key, value in mapping.items():
+            if key in wanted:
+                yield at + (key,), key, value
+
+
+def leaves(value: Any, at: tuple = ()) -> Iterator[tuple[tuple, Any]]:
+    """Every scalar below `value`, with its key path."""
+    if isinstance(value, dict):
+        items: Iterable = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        yield at, value
+        return
+    for step, child in items:
+        yield from leaves(child, at + (step,))
+
+
+def as_number(value: Any) -> int | float | None:
+    """The number a value means (``'0.875'``, ``'80.05%'`` included), or None; booleans are not numbers."""
+    number = schema.parse_number(value)
+    return number if isinstance(number, (int, float)) and not isinstance(number, bool) else None
+
+
+def is_blank(value: Any) -> bool:
+    """Null, an empty or blank string, or an empty list or mapping."""
+    return value is None or (isinstance(value, str) and not value.strip()) or value in ([], {})
+
+
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The choice closest to `word` (case-insensitively), when one is close enough to suggest."""
+    by_lower = {choice.lower(): choice for choice in choices}
+    found = difflib.get_close_matches(word.lower(), list(by_lower), n=1, cutoff=0.75)
+    return by_lower[found[0]] if found else None

@@ -1,0 +1,78 @@
+"""The schema: numbers in card style, case-insensitive keys, wrong types kept local to their field."""
+
+from __future__ import annotations
+
+import pytest
+
+from model_index import schema
+
+
+@pytest.mark.parametrize("written, number", [
+    ("0.875", 0.875), ("224", 224), ("25,557,032", 25557032), ("80.05%", 80.05), (" 1e3 ", 1000.0), ("-3", -3),
+])
+def test_parse_number(written, number):
+    parsed = schema.parse_number(written)
+    assert parsed == number and type(parsed) is type(number)
+
+
+@pytest.mark.parametrize("written", ["large", "", "%", "1.2.3", "v2", None, [1]])
+def test_parse_number_leaves_other_values(written):
+    assert schema.parse_number(written) == written
+
+
+@pytest.mark.parametrize("written, canonical", [
+    ("in collection", "In Collection"), ("in_collection", "In Collection"), ("Crop-Pct", "Crop Pct"),
+    ("title", "Title"), ("url", "URL"), ("Trainig Data", "Trainig Data"),
+])
+def test_canonical_key(written, canonical):
+    assert schema.canonical_key(written) == canonical
+
+
+def test_numeric_keys_of_metadata():
+    keys = schema.numeric_keys(schema.Metadata)
+    assert {"Parameters", "FLOPs", "File Size", "Crop Pct", "Image Size", "Epochs"} <= keys
+    assert not keys & {"Interpolation", "Training Data", "ID"}
+
+
+def test_validate_drops_only_the_bad_field():
+    node, errors = schema.validate(schema.Model, {
+        "Name": "a", "Metadata": {"Image Size": "large", "Crop Pct": "0.9"}, "Code": "https://github.com/a/b"})
+    assert [path for path, _ in errors] == [("Metadata", "Image Size")]
+    assert node.name == "a" and node.metadata.crop_pct == 0.9 and node.metadata.image_size is None
+    assert node.code == "https://github.com/a/b"
+
+
+def test_validate_keeps_unknown_keys():
+    node, errors = schema.validate(schema.Model, {"Name": "a", "Metadata": {"Trainig Data": ["x"]}})
+    assert errors == [] and node.metadata.model_extra == {"Trainig Data": ["x"]}
+
+
+def test_validate_rejects_a_non_mapping():
+    node, errors = schema.validate(schema.Model, ["not", "a", "model"])
+    assert node is None and [path for path, _ in errors] == [()]
+
+
+@pytest.mark.parametrize("line, field", [
+    ("    Image Size: large", "Metadata.Image Size"),
+    ("    Training Data: 3", "Metadata.Training Data"),
+    ("    Parameters: [1, 2]", "Metadata.Parameters"),
+    ("  Code: {url: x}", "Code"),
+])
+def test_wrong_type_at_the_value_line(write_file, run_static, make_card, line, field):
+    text = make_card(f"Models:\n- Name: m\n  Metadata:\n    Crop Pct: 0.9\n{line}\n  Weights: https://x.org/m.pth\n")
+    index, result = run_static([write_file("card.md", text)])
+    assert [(d.code, d.span.line, d.field) for d in result.diagnostics] == [("MI002", 8, field)]
+    [model] = index.models
+    assert model.name == "m" and model.data.metadata.crop_pct == 0.9 and model.data.weights == "https://x.org/m.pth"
+
+
+def test_wrong_type_in_a_block_list_points_at_its_key(lint_card):
+    assert lint_card("Models:\n- Name: m\n  Metadata:\n    Image Size:\n    - 224\n    - 224\n") == [("MI002", 7)]
+
+
+def test_models_must_be_a_list(lint_card):
+    assert lint_card("Models:\n  Name: m\n") == [("MI002", 5)]
+
+
+def test_each_model_must_be_a_mapping(lint_card):
+    assert lint_card("Models:\n- resnet50\n- Name: b\n") == [("MI002", 5)]
