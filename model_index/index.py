@@ -222,10 +222,14 @@ class _Loader:
 
     def _unknown_keys_of(self, block, tree, at, node) -> None:
         """Top-level unknown keys (entities' unknown keys are a rule of their own)."""
+        from .rules.walk import closest  # the rules import this module; import here, not at the top
+
         for key in node.model_extra or {}:
             if key != "model-index":
-                self.index.findings.append(Finding("MI008", f"unknown key '{key}' at the top level",
-                                                   file=block.path, span=tree.key_spans.get(at + (key,))))
+                self.index.findings.append(Finding(
+                    "MI008", f"unknown key '{key}' at the top level", file=block.path,
+                    span=tree.key_spans.get(at + (key,)), actual=key,
+                    suggestion=closest(key, schema.aliases(schema.ModelIndex))))
 
     def _import(self, block: Block, importer: Path, at: tuple, pattern: str) -> None:
         base = importer.parent

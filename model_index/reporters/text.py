@@ -46,8 +46,9 @@ def _full_one(d: Diagnostic, text: str | None, style: Styler) -> str:
                 out.append(f"{gutter} {bar} {pad}{style.severity(d.severity, '^' * (end - start))}")
         out.append(f"{gutter} {bar}")
     facts = d.as_dict()
-    if d.expected is not None or d.actual is not None:
-        out.append(f"{gutter} = expected: {_show(facts['expected'])}, actual: {_show(facts['actual'])}")
+    known = [f"{side}: {_show(facts[side])}" for side in ("expected", "actual") if facts[side] is not None]
+    if known:
+        out.append(f"{gutter} = {', '.join(known)}")
     if d.fix:
         out.append(f"{style('help', bold=True)}: {d.fix.description}")
     return "\n".join(out) + "\n"
