@@ -1,0 +1,81 @@
+"""The `model-index` mkdocs plugin: a thin adapter over `model_index.render`.
+
+It validates the cards once per build (findings of severity error are logged as warnings, so
+`mkdocs build --strict` fails on them), renders each card page, adds the overview and rules pages
+and the site's scripts, and watches the templates folder under `mkdocs serve`.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from mkdocs.config import config_options as opt
+from mkdocs.config.base import Config
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from .config import load_config
+from .diagnostics import Severity
+from .lint import Options, validate
+from .render import Site, asset_files, names, script_paths, style_paths
+from .render.text import split_front_matter
+
+log = logging.getLogger("mkdocs.plugins.model_index")
+
+
+class PluginConfig(Config):
+    cards = opt.Type(str, default="models")  # folder of the cards, inside docs_dir
+    cross_check = opt.Type(bool, default=False)  # measure the models with timm (cached)
+    cache_dir = opt.Optional(opt.Type(str))  # measurement cache (default: the user cache dir)
+    templates = opt.Type(str, default="templates")  # project templates, beside mkdocs.yml
+    overview = opt.Type(str, default="overview.md")  # generated page, "" for none
+    rules = opt.Type(str, default="rules.md")  # generated page, "" for none
+
+
+class ModelIndexPlugin(BasePlugin[PluginConfig]):
+    """Render model cards into the site; see the usage guide for the options."""
+
+    site: Site | None = None
+
+    def _root(self, config) -> Path:
+        return Path(config.config_file_path or ".").resolve().parent
+
+    def on_config(self, config):
+        config.extra_javascript.extend(script_paths())
+        config.extra_css.extend(style_paths())
+        return config
+
+    def on_files(self, files: Files, *, config) -> Files:
+        docs_dir = Path(config.docs_dir).resolve()
+        options = Options(cross_check="always" if self.config.cross_check else "never",
+                          cache_dir=self.config.cache_dir)
+        index, result = validate([docs_dir / self.config.cards], load_config(start=self._root(config)), options)
+        for notice in result.notices:
+            log.info(notice)
+        for d in result.diagnostics:
+            level = logging.WARNING if d.severity is Severity.ERROR else logging.INFO
+            log.log(level, f"{d.path}:{d.span.line}:{d.span.column}: {d.code} [{d.rule}] {d.message}")
+        self.site = Site(index, docs_dir, self._root(config) / self.config.templates,
+                         names.current_names(index, self.config.cache_dir) if self.config.cross_check else {})
+        for page, text in self.site.generated(self.config.overview, self.config.rules).items():
+            files.append(File.generated(config, page, content=text))
+        for uri, path in asset_files().items():
+            files.append(File.generated(config, uri, abs_src_path=str(path)))
+        return files
+
+    def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
+        path = page.file.abs_src_path
+        if self.site is None or path is None or not self.site.is_card(path):
+            return markdown
+        seen = len(self.site.problems)
+        rendered = self.site.card(path, page.file.content_string)  # the source, for its line numbers
+        for problem in self.site.problems[seen:]:
+            log.warning(str(problem))
+        return split_front_matter(rendered)[1]  # mkdocs has read the front matter already
+
+    def on_serve(self, server, *, config, builder):
+        templates = self._root(config) / self.config.templates
+        if templates.is_dir():
+            server.watch(str(templates))
+        return server

@@ -1,0 +1,155 @@
+"""Render model cards and the generated pages (model overview, rules reference) to Markdown.
+
+The library half of the docs site: the mkdocs plugin and `model-index render` are thin adapters
+over `Site`, so both produce the same Markdown. Rendering needs Jinja2 but never torch: the current
+timm names of the models are an optional input (`names`), filled from the cross-check by callers
+that run it; without them a snippet names the card's `ID` (or `Name`).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jinja2 import TemplateError
+
+from ..index import Entity, Index, display_path
+from ..rules import all_rules
+from . import text as cardtext
+from .environment import assets_dir, make_environment
+from .view import family_view, model_view, plain
+
+SCRIPTS = ["vendor/tablesort.min.js", "vendor/tablesort.number.min.js", "vendor/chart.umd.min.js",
+          "model-index.js"]
+STYLES = ["model-index.css"]
+LICENCES = ["vendor/LICENSE-chart.js.txt", "vendor/LICENSE-tablesort.txt"]
+ASSET_PREFIX = "assets/model-index/"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A card that could not be rendered as written; the page still builds, with a note."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass
+class Site:
+    """Everything needed to render one documentation folder."""
+
+    index: Index
+    docs_dir: Path
+    templates: Path | None = None
+    names: dict[str, str] = field(default_factory=dict)  # model name → current timm name
+    problems: list[Problem] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.env = make_environment(self.templates)
+        self.families = _families(self.index, self.names)
+
+    def is_card(self, path: str | Path) -> bool:
+        return os.path.realpath(path) in self.families
+
+    def card(self, path: str | Path, text: str) -> str:
+        """The page Markdown for the card at `path` whose source is `text`."""
+        family = self.families[os.path.realpath(path)]
+        default = family["default"] or {}
+        context = {"family": family, "models": family["models"], "model": default,
+                   "model_name": default.get("timm_name", "")}
+        front, body = cardtext.split_front_matter(text)
+        protected = cardtext.protect_code(body)
+        source = cardtext.drop_metadata_comments(protected.text)
+        note = ""
+        if cardtext.uses_jinja(source):
+            try:
+                source = self.env.from_string(source).render(context)
+            except TemplateError as error:
+                line = front.count("\n") + _template_line(error)
+                self.problems.append(Problem(display_path(Path(path)), line, f"card template not rendered: {error}"))
+                note = self.env.get_template("card/error.md").render(message=str(error))
+        parts = cardtext.split_parts(protected.restore(source))
+        context.update(title=parts.title, intro=parts.intro, rest=parts.rest, note=note,
+                       has_snippets="code_snippets.md" in body or "timm.create_model" in body,
+                       has_citation=_has_citation(body))
+        return front + self.env.get_template("card.md").render(context) + "\n"
+
+    def overview(self, page: str) -> str:
+        """The overview page at `page` (a path relative to the docs folder)."""
+        here = Path(page).parent
+        rows = []
+        for path, family in sorted(self.families.items(), key=lambda item: item[1]["name"].lower()):
+            link = Path(os.path.relpath(Path(path).relative_to(self.docs_dir.resolve()), here)).as_posix()
+            rows.extend(dict(model, link=link) for model in family["models"])
+        return self.env.get_template("overview.md").render(models=rows, families=len(self.families)) + "\n"
+
+    def generated(self, overview: str, rules: str) -> dict[str, str]:
+        """The generated pages by their path in the docs folder (an empty path skips a page)."""
+        pages = {overview: self.overview, rules: lambda page: self.rules()}
+        return {page: make(page) for page, make in pages.items() if page}
+
+    def rules(self) -> str:
+        """The rules reference, from the rule registry's docstrings."""
+        rules = [{"code": r.code, "name": r.name, "severity": r.severity.value, "family": r.family,
+                  "fixable": r.fixable, "summary": r.summary, "doc": r.doc} for r in all_rules()]
+        families: dict[str, list[dict]] = {}
+        for rule in rules:
+            families.setdefault(rule["family"], []).append(rule)
+        return self.env.get_template("rules.md").render(
+            rules=rules, families=[{"title": title, "code": members[0]["code"][:3] + "xx", "rules": members}
+                                   for title, members in families.items()])
+
+
+def _template_line(error: TemplateError) -> int:
+    """The line of the card template where `error` arose: syntax errors carry it, runtime errors
+    have it in the traceback frames Jinja rewrites to point into the template."""
+    line = getattr(error, "lineno", None)
+    tb = error.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line or 1
+
+
+def _has_citation(body: str) -> bool:
+    lowered = body.lower()
+    return "```bibtex" in lowered or "\n## citation" in lowered
+
+
+def _families(index: Index, names: dict[str, str]) -> dict[str, dict]:
+    """One family per card file (keyed by its real path): the file's models and its collection."""
+    by_file: dict[str, list[Entity]] = {}
+    for model in index.models:
+        by_file.setdefault(os.path.realpath(model.path), []).append(model)
+    collections = {c.name: c for c in index.collections if c.name}
+    families = {}
+    for path, models in by_file.items():
+        collection = next((c for c in index.collections if os.path.realpath(c.path) == path), None)
+        if collection is None:
+            wanted = next((plain(m.raw.get("In Collection")) for m in models if m.raw.get("In Collection")), None)
+            collection = collections.get(wanted)
+        name = collection.name if collection is not None else Path(path).stem.replace("-", " ").title()
+        views = [model_view(m, names.get(m.name or ""), name) for m in models]
+        families[path] = family_view(name, collection, views)
+    return families
+
+
+def asset_files() -> dict[str, Path]:
+    """Site path → file of every script and stylesheet the pages need, and the vendored licences."""
+    return {ASSET_PREFIX + name: assets_dir() / name for name in SCRIPTS + STYLES + LICENCES}
+
+
+def script_paths() -> list[str]:
+    """The site paths of the scripts, in load order (for `extra_javascript`)."""
+    return [ASSET_PREFIX + name for name in SCRIPTS]
+
+
+def style_paths() -> list[str]:
+    """The site paths of the stylesheets (for `extra_css`)."""
+    return [ASSET_PREFIX + name for name in STYLES]
