@@ -1,9 +1,85 @@
-"""Cross-check cards against the real timm model (torch and timm are imported lazily)."""
+"""Cross-check cards against the real timm model, measured on PyTorch's meta device.
+
+`run` is the stage `lint.validate` calls. It resolves every model to an exact timm ``arch.tag``
+(`resolve`), measures what the cards declare (`measure`, in a process pool, cached on disk by
+`cache`) and compares (`checks`, `results`). torch and timm are imported only when something
+must be measured or the registry snapshot is not cached yet."""
 
 from __future__ import annotations
 
+import importlib.util
 
-def run(index, options, notices: list[str]) -> list:
-    """Placeholder until the cross-check lands: reports that it did not run."""
-    notices.append("cross-check not available yet")
-    return []
+from ..config import ConfigError
+from ..diagnostics import Finding
+from . import results as results_mod
+from .cache import Cache
+from .checks import Subject, check
+from .measure import Unit
+from .numbers import as_number
+from .parallel import measure_all
+from .registry import Registry, build
+from .resolve import resolve
+
+INSTALL_HINT = "pip install 'model-index[timm]'"
+
+
+def available() -> bool:
+    """torch and timm are importable (found without importing them)."""
+    return all(importlib.util.find_spec(name) is not None for name in ("torch", "timm"))
+
+
+def run(index, options, notices: list[str]) -> list[Finding]:
+    """Cross-check every model of `index`; `notices` receives what the user should know."""
+    if not available():
+        if options.cross_check == "always":
+            raise ConfigError(f"--cross-check=always needs torch and timm ({INSTALL_HINT})")
+        notices.append(f"cross-check skipped: torch and timm are not installed ({INSTALL_HINT})")
+        return []
+    if not index.models:
+        return []
+    cache = Cache(options.cache_dir, options.use_cache)
+    registry = load_registry(cache)
+    findings: list[Finding] = []
+    plans = []
+    for entity in index.models:
+        resolution = resolve(entity, registry)
+        findings.extend(resolution.findings)
+        if resolution.full_name:
+            plans.append((entity, resolution, *units_for(entity, resolution, registry)))
+    facts = measure_all({unit for plan in plans for unit in plan[2:]}, cache, options.progress)
+    failed = set()
+    for entity, resolution, base, at_size in plans:
+        for unit in (base, at_size):
+            if "error" in facts[unit] and unit not in failed:
+                failed.add(unit)
+                notices.append(f"could not measure {unit.full_name} at {unit.image_size} px: {facts[unit]['error']}")
+        findings.extend(check(Subject(entity, resolution, registry, _ok(facts[base]), _ok(facts[at_size]))))
+    if options.results:
+        table = results_mod.read(options.results)
+        for entity, resolution, *_ in plans:
+            names = [entity.value(("Metadata", "ID")), entity.name, resolution.full_name, resolution.arch]
+            findings.extend(results_mod.check(entity, [n for n in names if isinstance(n, str)], table))
+    return findings
+
+
+def units_for(entity, resolution, registry: Registry) -> tuple[Unit, Unit]:
+    """The unit at the config's input size (parameters, checkpoint) and at the card's Image Size (FLOPs)."""
+    input_size = registry.cfg(resolution.full_name).get("input_size")
+    default = input_size[-1] if input_size else 224
+    declared = as_number(entity.value(("Metadata", "Image Size")))
+    declared = int(declared) if isinstance(declared, (int, float)) and 16 <= declared <= 4096 else default
+    return Unit(resolution.full_name, default), Unit(resolution.full_name, declared)
+
+
+def load_registry(cache: Cache) -> Registry:
+    """timm's registry snapshot, from the cache when it is there."""
+    cached = cache.get("registry")
+    if cached is not None:
+        return Registry.from_dict(cached)
+    registry = build()
+    cache.put("registry", registry.as_dict())
+    return registry
+
+
+def _ok(facts: dict | None) -> dict | None:
+    return None if facts is None or "error" in facts else facts

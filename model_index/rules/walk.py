@@ -7,6 +7,7 @@ invalid values, and a rule about a value must still see it where the card wrote 
 from __future__ import annotations
 
 import difflib
+import functools
 import types
 from typing import Any, Iterable, Iterator, Union, get_args, get_origin
 
@@ -27,16 +28,22 @@ def _mappings(node: type[schema.Node], raw: Any, at: tuple) -> Iterator[tuple[tu
     if not isinstance(raw, dict):
         return
     yield at, node, raw
-    for field in node.model_fields.values():
-        child, many = _node_type(field.annotation)
-        value = raw.get(field.alias)
-        if child is None or value is None:
+    for alias, child, many in _children(node):
+        value = raw.get(alias)
+        if value is None:
             continue
         if many and isinstance(value, list):
             for i, item in enumerate(value):
-                yield from _mappings(child, item, at + (field.alias, i))
+                yield from _mappings(child, item, at + (alias, i))
         elif not many:
-            yield from _mappings(child, value, at + (field.alias,))
+            yield from _mappings(child, value, at + (alias,))
+
+
+@functools.cache
+def _children(node: type[schema.Node]) -> tuple[tuple[str, type[schema.Node], bool], ...]:
+    """(key, node type, is a list) of the fields of `node` that hold schema nodes."""
+    found = ((field.alias, *_node_type(field.annotation)) for field in node.model_fields.values())
+    return tuple(child for child in found if child[1] is not None)
 
 
 def _node_type(annotation: Any) -> tuple[type[schema.Node] | None, bool]:
