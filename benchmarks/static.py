@@ -1,0 +1,102 @@
+"""Static validation of the 50 shared timm cards: `model-index validate` against Papers with Code's `mi check`.
+
+    .venv/bin/python benchmarks/static.py [--runs 5] [--cards ../shared/corpus/timm-docs-2021/models]
+
+Both tools run as a subprocess, once per timing, over the same 50 files; the best of --runs is kept,
+so that process start-up is included for both and a busy machine's noise is not.
+
+`mi check` (the `model-index` 0.1.11 package on PyPI; a peer, not our dependency) is installed into a
+throwaway venv in a temporary folder. It takes one file, not a folder, so it is given a temporary
+model-index.yml whose `Import:` glob names the 50 cards: one run loads and checks all of them, which
+is the fair equivalent of our one run over the folder (50 runs of `mi check` would mostly measure
+Python start-up 50 times).
+
+Printed: both times, the ratio ours/theirs, and what each tool reported, to show what the time buys.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CARDS = ROOT.parent / "shared/corpus/timm-docs-2021/models"
+PEER = "model-index==0.1.11"
+
+
+def best_of(runs: int, command: list[str]) -> tuple[float, subprocess.CompletedProcess]:
+    """Fastest wall-clock time of `runs` runs of `command`, and the last run's output."""
+    best, done = float("inf"), None
+    for _ in range(runs):
+        start = time.perf_counter()
+        done = subprocess.run(command, capture_output=True, text=True)
+        best = min(best, time.perf_counter() - start)
+    return best, done
+
+
+def install_peer(folder: Path) -> Path:
+    """A venv in `folder` with Papers with Code's model-index; returns its `mi` executable."""
+    subprocess.run([sys.executable, "-m", "venv", str(folder)], check=True)
+    subprocess.run([str(folder / "bin/pip"), "install", "--quiet", "--disable-pip-version-check", PEER], check=True)
+    return folder / "bin/mi"
+
+
+def our_command(cards: Path) -> list[str]:
+    script = Path(sys.executable).parent / "model-index"
+    program = [str(script)] if script.exists() else [sys.executable, "-m", "model_index"]
+    return program + ["validate", str(cards), "--no-cross-check"]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=5, help="timed runs of each tool; the best is kept")
+    parser.add_argument("--cards", type=Path, default=CARDS, help="folder of the cards")
+    args = parser.parse_args()
+    cards = args.cards.resolve()
+    files = sorted(cards.glob("*.md"))
+    if not files:
+        print(f"no cards in {cards} (the shared corpus is beside the project in ../shared)", file=sys.stderr)
+        return 2
+
+    with tempfile.TemporaryDirectory(prefix="mi-peer-") as tmp:
+        print(f"installing {PEER} into a throwaway venv ...", file=sys.stderr)
+        mi = install_peer(Path(tmp) / "venv")
+        root = Path(tmp) / "model-index.yml"
+        root.write_text(f"Import:\n- {cards}/*.md\n", encoding="utf-8")
+
+        ours_s, ours = best_of(args.runs, our_command(cards))
+        theirs_s, theirs = best_of(args.runs, [str(mi), "check", str(root)])
+        # What `mi check` loaded (its output does not say): count through its own loader.
+        loaded = subprocess.run(
+            [str(mi.parent / "python"), "-c",
+             "import sys; from modelindex.load_model_index import load; m = load(sys.argv[1]); "
+             "print(len(m.models), len(m.collections))", str(root)],
+            capture_output=True, text=True, check=True).stdout.split()
+
+    report = json.loads(subprocess.run(our_command(cards) + ["--output-format", "json"],
+                                       capture_output=True, text=True).stdout)
+    s = report["summary"]
+    codes = collections.Counter(d["code"] for d in report["diagnostics"])
+    their_lines = [line for line in theirs.stdout.splitlines()
+                   if line.strip() and not line.startswith("Checking ") and line.strip() != "All good!"]
+
+    print(f"cards: {len(files)} files in {cards}")
+    print(f"model-index validate --no-cross-check: {ours_s:.3f} s (best of {args.runs}), exit {ours.returncode}")
+    print(f"mi check ({PEER}, one Import root):  {theirs_s:.3f} s (best of {args.runs}), exit {theirs.returncode}")
+    print(f"ratio ours/theirs: {ours_s / theirs_s:.2f}")
+    print(f"ours reported:   {s['files']} files, {s['models']} models, {s['collections']} collections; "
+          f"{s['errors']} errors, {s['warnings']} warnings, {s['infos']} infos, each with file:line:column")
+    print("                 by rule: " + ", ".join(f"{code} {n}" for code, n in sorted(codes.items())))
+    print(f"theirs reported: {len(their_lines)} problem line(s) for {loaded[0]} models, {loaded[1]} collections "
+          f"loaded; last line: {theirs.stdout.strip().splitlines()[-1]!r}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
