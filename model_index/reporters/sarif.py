@@ -13,7 +13,6 @@ from ..diagnostics import Diagnostic, Fix, Result, Severity
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
-FALLBACK_URL = "https://pypi.org/project/model-index/"
 
 
 def as_sarif(result: Result, texts: dict[str, str], color: bool = False) -> str:
@@ -23,14 +22,12 @@ def as_sarif(result: Result, texts: dict[str, str], color: bool = False) -> str:
     rules = all_rules()
     home = documentation_url()
     indices = {rule.code: i for i, rule in enumerate(rules)}
+    driver = {"name": "model-index", "version": __version__, "semanticVersion": __version__}
+    if home:
+        driver["informationUri"] = home
+    driver["rules"] = [_descriptor(rule, home) for rule in rules]
     run = {
-        "tool": {"driver": {
-            "name": "model-index",
-            "version": __version__,
-            "semanticVersion": __version__,
-            "informationUri": home,
-            "rules": [_descriptor(rule, home) for rule in rules],
-        }},
+        "tool": {"driver": driver},
         "originalUriBaseIds": {"SRCROOT": {"uri": Path.cwd().as_uri() + "/"}},
         "columnKind": "unicodeCodePoints",
         "results": [_result(d, indices) for d in result.diagnostics],
@@ -39,27 +36,31 @@ def as_sarif(result: Result, texts: dict[str, str], color: bool = False) -> str:
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
 
 
-def documentation_url() -> str:
-    """The project's documentation address from its package metadata, ending in a slash."""
+def documentation_url() -> str | None:
+    """The project's documentation address from its package metadata (ending in a slash), if any."""
     try:
         urls = metadata.metadata("model-index").get_all("Project-URL") or []
     except metadata.PackageNotFoundError:
         urls = []
     labelled = dict(url.split(", ", 1) for url in urls if ", " in url)
-    url = labelled.get("Documentation") or labelled.get("Homepage") or FALLBACK_URL
+    url = labelled.get("Documentation") or labelled.get("Homepage")
+    if not url:
+        return None
     return url if url.endswith("/") else url + "/"
 
 
-def _descriptor(rule, home: str) -> dict:
-    return {
+def _descriptor(rule, home: str | None) -> dict:
+    descriptor = {
         "id": rule.code,
         "name": rule.name,
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": rule.doc, "markdown": rule.doc},
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
-        "helpUri": f"{home}rules/#{rule.code.lower()}",
         "properties": {"tags": [rule.family]},
     }
+    if home:  # without a documentation address there is nothing true to link to
+        descriptor["helpUri"] = f"{home}rules/#{rule.code.lower()}"
+    return descriptor
 
 
 def artifact_uri(path: str) -> str:
