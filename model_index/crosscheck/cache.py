@@ -1,0 +1,68 @@
+"""Measured facts on disk, one small JSON file per key, written atomically.
+
+Keys live under a directory named after the installed torch and timm versions, so an upgrade of
+either starts a fresh cache. The default directory follows platform conventions (platformdirs)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+FORMAT = 2  # bump when what is cached changes
+
+
+def versions() -> dict[str, str]:
+    """Installed torch and timm versions, read from package metadata (nothing is imported)."""
+    return {name: metadata.version(name) for name in ("torch", "timm")}
+
+
+def default_directory() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("model-index", appauthor=False))
+
+
+class Cache:
+    """Get and put JSON values by key; `enabled=False` makes every get miss and every put a no-op."""
+
+    def __init__(self, directory: str | Path | None = None, enabled: bool = True):
+        self.enabled = enabled
+        tag = "_".join(f"{name}-{version}" for name, version in versions().items())
+        self.root = Path(directory) if directory else default_directory()
+        self.directory = self.root / f"v{FORMAT}" / _safe(tag)
+
+    def path(self, key: str) -> Path:
+        return self.directory / f"{_safe(key)}.json"
+
+    def get(self, key: str) -> Any | None:
+        if not self.enabled:
+            return None
+        try:
+            with open(self.path(key), encoding="utf-8") as stream:
+                return json.load(stream)
+        except (OSError, ValueError):
+            return None
+
+    def put(self, key: str, value: Any) -> None:
+        """Write atomically: a reader sees the old file, the new one, or none; never half of one."""
+        if not self.enabled:
+            return
+        target = self.path(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                json.dump(value, stream, separators=(",", ":"))
+            os.replace(temporary, target)
+        except BaseException:
+            os.unlink(temporary)
+            raise
+
+
+def _safe(key: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._@+-]", "_", key)

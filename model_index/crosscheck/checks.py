@@ -1,0 +1,203 @@
+"""Compare one card with the facts measured for the model it resolves to, and with its config."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlparse
+
+from ..diagnostics import Finding
+from . import checkpoint, datasets
+from .numbers import agrees_rounded, as_number, relative_difference
+from .registry import Registry
+from .resolve import Resolution
+
+CONFIG_TOLERANCE = 0.0005 + 1e-9  # crop_pct, mean, std: three decimals
+FLOPS_TOLERANCE = 0.05  # counters differ in what they count beyond convolutions and matmuls
+DEFAULT_REPOSITORY = "huggingface/pytorch-image-models"
+
+
+@dataclass
+class Subject:
+    """One model being checked: the card entity, what it resolved to, and the measured facts."""
+
+    entity: Any
+    resolution: Resolution
+    registry: Registry
+    facts: dict[str, Any] | None  # at the config's input size (parameters, checkpoint)
+    flops_facts: dict[str, Any] | None  # at the card's Image Size
+
+    @property
+    def cfg(self) -> dict[str, Any]:
+        return self.registry.cfg(self.resolution.full_name or "")
+
+    def metadata(self, key: str) -> Any:
+        return self.entity.value(("Metadata", key))
+
+    def finding(self, code: str, key: tuple, message: str, expected: Any = None, actual: Any = None,
+                replacement: Any = None) -> Finding:
+        return Finding(code, f"{message} [{self.resolution.describe()}]", entity=self.entity, at=key,
+                       expected=expected, actual=actual, replacement=replacement,
+                       fix_description=None if replacement is None else f"write {replacement}")
+
+
+def check(subject: Subject) -> list[Finding]:
+    """Every comparison that applies to this card."""
+    findings: list[Finding] = []
+    for comparison in (image_size, crop_pct, interpolation, mean_std, parameters, file_size, flops,
+                       training_data, code_url):
+        findings.extend(comparison(subject))
+    return findings
+
+
+def image_size(s: Subject) -> list[Finding]:
+    declared, sizes = as_number(s.metadata("Image Size")), _config_values(s.cfg, "input_size")
+    if declared is None or not sizes or declared in [size[-1] for size in sizes]:
+        return []
+    expected = sizes[0][-1]
+    return [s.finding("MI301", ("Metadata", "Image Size"), f"Image Size {declared} differs from the pretrained "
+                      f"config's input size {expected}", expected, s.metadata("Image Size"), expected)]
+
+
+def crop_pct(s: Subject) -> list[Finding]:
+    declared = s.metadata("Crop Pct")
+    values = [v for v in (s.cfg.get("crop_pct"), s.cfg.get("test_crop_pct")) if v is not None]
+    if as_number(declared) is None or not values or any(_close(declared, v) for v in values):
+        return []
+    return [s.finding("MI306", ("Metadata", "Crop Pct"), f"Crop Pct {declared} differs from the pretrained "
+                      f"config's crop_pct {values[0]}", values[0], declared, values[0])]
+
+
+def interpolation(s: Subject) -> list[Finding]:
+    declared, expected = s.metadata("Interpolation"), s.cfg.get("interpolation")
+    if not isinstance(declared, str) or not declared.strip() or not expected:
+        return []
+    if declared.strip().lower() == expected.lower():
+        return []
+    return [s.finding("MI307", ("Metadata", "Interpolation"), f"Interpolation {declared} differs from the "
+                      f"pretrained config's {expected}", expected, declared, expected)]
+
+
+def mean_std(s: Subject) -> list[Finding]:
+    findings = []
+    for key, cfg_key in (("Mean", "mean"), ("Std", "std")):
+        declared, expected = s.metadata(key), s.cfg.get(cfg_key)
+        if not isinstance(declared, list) or not expected:
+            continue
+        if len(declared) == len(expected) and all(_close(d, e) for d, e in zip(declared, expected)):
+            continue
+        findings.append(s.finding("MI308", ("Metadata", key), f"{key} {declared} differs from the pretrained "
+                                  f"config's {cfg_key} {list(expected)}", list(expected), declared, list(expected)))
+    return findings
+
+
+def parameters(s: Subject) -> list[Finding]:
+    declared = as_number(s.metadata("Parameters"))
+    if declared is None or not s.facts:
+        return []
+    measured = s.facts["parameters"]
+    if agrees_rounded(declared, measured):
+        return []
+    return [s.finding("MI302", ("Metadata", "Parameters"), f"Parameters {declared:,} disagree with the model's "
+                      f"{measured:,} (sum of numel over model.parameters())", measured, s.metadata("Parameters"),
+                      measured)]
+
+
+def file_size(s: Subject) -> list[Finding]:
+    declared = as_number(s.metadata("File Size"))
+    if declared is None or not s.facts:
+        return []
+    options = checkpoint.candidates(s.facts)
+    if any(c.agrees(declared) for c in options):
+        return []
+    weights = str(s.entity.value(("Weights",)) or "")
+    containers = ("safetensors",) if weights.endswith(".safetensors") else ("zip", "legacy")
+    nearest = min((c for c in options if c.precision == "fp32" and c.container in containers),
+                  key=lambda c: abs(c.size - declared))
+    ratio = declared / nearest.size
+    return [s.finding("MI303", ("Metadata", "File Size"), f"File Size {declared:,} matches no fp32, fp16 or mixed-fp16 "
+                      f"checkpoint of this model; a {nearest.label} checkpoint of its {s.facts['tensors']} tensors "
+                      f"is {nearest.size:,} bytes (declared/expected = {ratio:.3g})", nearest.size,
+                      s.metadata("File Size"), nearest.size)]
+
+
+def flops(s: Subject) -> list[Finding]:
+    declared = as_number(s.metadata("FLOPs"))
+    if declared is None or not s.flops_facts or s.flops_facts.get("flops") is None:
+        return []
+    measured, size = s.flops_facts["flops"], s.flops_facts["image_size"]
+    conventions = {"FLOPs (2 per multiply-accumulate)": measured, "MACs": measured / 2}
+    parameters_ = s.facts["parameters"] if s.facts else None
+    if parameters_ and declared < parameters_:
+        return [s.finding("MI305", ("Metadata", "FLOPs"), f"FLOPs {declared:,} are fewer than the model's "
+                          f"{parameters_:,} parameters; at {size} px it does {measured:,} FLOPs", measured,
+                          s.metadata("FLOPs"), measured)]
+    if any(agrees_rounded(declared, value) or relative_difference(declared, value) <= FLOPS_TOLERANCE
+           for value in conventions.values()):
+        return []
+    return [s.finding("MI304", ("Metadata", "FLOPs"), f"FLOPs {declared:,} at {size} px match neither "
+                      f"{measured:,} FLOPs (2 per multiply-accumulate) nor {measured // 2:,} MACs within "
+                      f"{FLOPS_TOLERANCE:.0%}; declared/MACs = {declared / (measured / 2):.3g}", measured,
+                      s.metadata("FLOPs"), measured)]
+
+
+def training_data(s: Subject) -> list[Finding]:
+    declared = s.metadata("Training Data")
+    declared = [declared] if isinstance(declared, str) else declared
+    implied = datasets.from_tag(s.resolution.tag)
+    if not isinstance(declared, list) or not declared or not implied:
+        return []
+    named = datasets.from_card(declared)
+    extra = named - implied
+    missing = {d for d in implied - named if d != "ImageNet-1k"}  # pre-training data a card should name
+    if not extra and not missing:
+        return []
+    parts = ([f"names {', '.join(sorted(extra))}"] if extra else []) + \
+            ([f"omits {', '.join(sorted(missing))}"] if missing else [])
+    return [s.finding("MI312", ("Metadata", "Training Data"), f"Training Data {' and '.join(parts)}, but the "
+                      f"tag {s.resolution.tag} says {', '.join(sorted(implied))}", sorted(implied), declared)]
+
+
+def code_url(s: Subject) -> list[Finding]:
+    url = s.entity.value(("Code",))
+    source = s.registry.sources.get(s.resolution.arch)
+    if not isinstance(url, str) or not url.strip() or not source:
+        return []
+    path = urlparse(url.strip()).path
+    expected_path = source[0]
+    if path == expected_path or path.endswith("/" + expected_path):
+        return []
+    fixed = code_link(url, s.registry, s.resolution.arch)
+    return [s.finding("MI313", ("Code",), f"Code points to {path.rsplit('/', 1)[-1] or path}, but the installed "
+                      f"timm defines {s.resolution.arch} in {expected_path}", fixed, url, fixed)]
+
+
+def code_link(url: str, registry: Registry, arch: str) -> str:
+    """A GitHub link to the installed timm release's definition of `arch`, in the card's repository."""
+    relative, absolute = registry.sources[arch]
+    match = re.match(r"https?://github\.com/([^/]+/[^/]+)/", url.strip())
+    repository = match.group(1) if match else DEFAULT_REPOSITORY
+    link = f"https://github.com/{repository}/blob/v{registry.timm_version}/{relative}"
+    line = definition_line(absolute, arch)
+    return f"{link}#L{line}" if line else link
+
+
+def definition_line(path: str, function: str) -> int | None:
+    """The line of ``def function(`` in a source file, or None."""
+    pattern = re.compile(rf"^def {re.escape(function)}\(")
+    try:
+        with open(path, encoding="utf-8") as stream:
+            return next((number for number, line in enumerate(stream, 1) if pattern.match(line)), None)
+    except OSError:
+        return None
+
+
+def _config_values(cfg: dict[str, Any], key: str) -> list:
+    return [v for v in (cfg.get(key), cfg.get("test_" + key)) if v]
+
+
+def _close(declared: Any, expected: float) -> bool:
+    """Equal to three decimals, as configs write crop fractions and normalization constants."""
+    number = as_number(declared)
+    return number is not None and abs(number - expected) <= CONFIG_TOLERANCE

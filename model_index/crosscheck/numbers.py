@@ -1,0 +1,78 @@
+"""How a declared number agrees with a measured one: the rounding rule and relative tolerances."""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+
+def as_number(value: Any) -> float | int | None:
+    """A card value as a number: ints, floats and strings like ``'25,557,032'`` or ``'80.05%'``."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return value
+    if isinstance(value, str):
+        text = value.strip().rstrip("%").replace(",", "").replace("_", "").strip()
+        try:
+            number = float(text)
+        except ValueError:
+            return None
+        return int(number) if number.is_integer() and "." not in text and "e" not in text.lower() else number
+    return None
+
+
+def significant_digits(value: int | float) -> int:
+    """Significant digits of an integer as written: ``25560000`` has 4, ``25557032`` has 8."""
+    digits = str(abs(int(value))).rstrip("0")
+    return max(len(digits), 1)
+
+
+def round_significant(value: float, digits: int) -> int:
+    """`value` rounded to `digits` significant digits (half away from zero), as an integer."""
+    if value == 0:
+        return 0
+    exponent = int(math.floor(math.log10(abs(value)))) - digits + 1
+    scale = 10 ** exponent
+    return int(math.copysign(math.floor(abs(value) / scale + 0.5) * scale, value))
+
+
+def agrees_rounded(declared: int | float, measured: int | float) -> bool:
+    """A declared count agrees when it equals the measured one rounded to its significant digits.
+
+    ``25560000`` agrees with 25,557,032 (4 significant digits written); ``25557000`` does not
+    agree with 25,557,632. A count written with a fraction (``25.56e6`` read as a float) is
+    compared the same way once it is integral."""
+    if isinstance(declared, float) and not declared.is_integer():
+        return False
+    declared = int(declared)
+    return declared == round_significant(measured, significant_digits(declared))
+
+
+def decimals(value: Any) -> int:
+    """Decimal places a value was written with (``'80.05%'`` → 2, ``0.875`` → 3, ``1`` → 0)."""
+    text = str(value).strip().rstrip("%").replace(",", "")
+    try:
+        exponent = Decimal(text).as_tuple().exponent
+    except InvalidOperation:
+        return 0
+    return max(-exponent, 0) if isinstance(exponent, int) else 0
+
+
+def agrees_decimals(declared: Any, measured: float) -> bool:
+    """A declared decimal agrees when it equals the measured value rounded to its decimal places.
+
+    Either direction of a tie is accepted (``80.045`` may be written 80.04 or 80.05)."""
+    number = as_number(declared)
+    if number is None:
+        return False
+    places = decimals(declared)
+    return abs(number - measured) <= 0.5 * 10 ** -places + 1e-9
+
+
+def relative_difference(declared: float, measured: float) -> float:
+    """|declared − measured| / measured (infinite when measured is zero and they differ)."""
+    if measured == 0:
+        return 0.0 if declared == 0 else math.inf
+    return abs(declared - measured) / abs(measured)

@@ -1,0 +1,116 @@
+"""A plain-data snapshot of timm's model registry: what resolution and the config checks need.
+
+Building it imports timm (and torch); the snapshot is JSON, so a warm run loads it from the cache
+and never imports either."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlparse
+
+CFG_FIELDS = ("input_size", "test_input_size", "crop_pct", "test_crop_pct", "interpolation", "mean", "std",
+              "num_classes", "fixed_input_size")
+HASH_SUFFIX = re.compile(r"-[0-9a-f]{6,}$")
+
+
+@dataclass
+class Registry:
+    """timm's names, pretrained configurations, weights files and deprecated aliases."""
+
+    timm_version: str
+    cfgs: dict[str, dict[str, Any]]  # "arch.tag" → selected pretrained_cfg fields
+    default_tags: dict[str, str]  # arch → its default tag ("" when it has no pretrained configs)
+    deprecated: dict[str, str | None]  # deprecated name → current "arch" or "arch.tag" (None: removed)
+    sources: dict[str, list]  # arch → [module file relative to site-packages, absolute path]
+    files: dict[str, list[str]] = field(default_factory=dict)  # weights file name → ["arch.tag", ...]
+    hub_ids: dict[str, str] = field(default_factory=dict)  # Hugging Face hub id → "arch.tag"
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Registry":
+        return cls(**data)
+
+    @property
+    def architectures(self) -> list[str]:
+        return sorted(self.default_tags)
+
+    def full_name(self, name: str) -> str | None:
+        """``arch`` or ``arch.tag`` as the exact ``arch.tag`` it means, or None if timm has no such name."""
+        arch, _, tag = name.partition(".")
+        if arch not in self.default_tags:
+            return None
+        tag = tag or self.default_tags[arch]
+        if not tag:
+            return arch
+        return f"{arch}.{tag}" if f"{arch}.{tag}" in self.cfgs else None
+
+    def cfg(self, full_name: str) -> dict[str, Any]:
+        return self.cfgs.get(full_name, {})
+
+
+def weights_file(url: str) -> str:
+    """The file name at the end of a weights URL (query and fragment dropped)."""
+    return os.path.basename(urlparse(url.strip()).path)
+
+
+def without_hash(file_name: str) -> str:
+    """``resnet18-5c106cde.pth`` → ``resnet18``: the checkpoint's stem without its content hash."""
+    stem = file_name.split(".")[0] if "." in file_name else file_name
+    return HASH_SUFFIX.sub("", stem)
+
+
+def hub_id(url: str) -> str | None:
+    """``https://huggingface.co/timm/resnet50.a1_in1k/...`` → ``timm/resnet50.a1_in1k``."""
+    parsed = urlparse(url.strip())
+    parts = [p for p in parsed.path.split("/") if p]
+    if parsed.netloc.endswith("huggingface.co") and len(parts) >= 2:
+        return "/".join(parts[:2])
+    return None
+
+
+def build() -> Registry:
+    """Snapshot the installed timm's registry (imports timm)."""
+    import timm
+    from timm.models import _registry
+
+    cfgs: dict[str, dict[str, Any]] = {}
+    files: dict[str, list[str]] = {}
+    hub_ids: dict[str, str] = {}
+    tagged = {name.partition(".")[0] for name in _registry._model_pretrained_cfgs if "." in name}
+    for name, cfg in _registry._model_pretrained_cfgs.items():
+        if "." not in name and name in tagged:
+            continue  # timm also files the default tag's config under the bare architecture name
+        cfgs[name] = {key: _plain(getattr(cfg, key, None)) for key in CFG_FIELDS}
+        for location in (cfg.url, cfg.file, cfg.hf_hub_filename):
+            if location:
+                files.setdefault(weights_file(str(location)), []).append(name)
+        if cfg.hf_hub_id and cfg.hf_hub_id.strip("/") and "/" in cfg.hf_hub_id.strip("/"):
+            hub_ids.setdefault(cfg.hf_hub_id.strip("/"), name)
+    default_tags = {arch: "" for arch in timm.list_models()}
+    for arch, default in _registry._model_default_cfgs.items():
+        if arch in default_tags:
+            default_tags[arch] = default.tags[0] if default.tags else ""
+    sources = {}
+    for arch in default_tags:
+        module = sys.modules.get(_registry.model_entrypoint(arch).__module__)
+        path = getattr(module, "__file__", None)
+        if path:
+            sources[arch] = [_site_relative(path, timm.__file__), os.path.abspath(path)]
+    return Registry(timm.__version__, cfgs, default_tags, dict(_registry._deprecated_models), sources, files,
+                    hub_ids)
+
+
+def _site_relative(path: str, timm_init: str) -> str:
+    """``…/site-packages/timm/models/resnet.py`` → ``timm/models/resnet.py``."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(timm_init)))
+    return os.path.relpath(os.path.abspath(path), root).replace(os.sep, "/")
+
+
+def _plain(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value

@@ -1,0 +1,67 @@
+"""Top 1 / Top 5 Accuracy against a timm results CSV (``--results``), columns read by header name."""
+
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from ..config import ConfigError
+from ..diagnostics import Finding
+from .numbers import agrees_decimals, as_number, decimals
+
+METRICS = {"top1": ("Top 1 Accuracy", "MI314"), "top5": ("Top 5 Accuracy", "MI315")}
+
+
+def read(path: str) -> dict[str, dict[str, float]]:
+    """Model name → {"top1": …, "top5": …}; headers are matched case-insensitively."""
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as stream:
+            reader = csv.DictReader(stream)
+            columns = {(name or "").strip().lower(): name for name in reader.fieldnames or []}
+            if "model" not in columns or not any(metric in columns for metric in METRICS):
+                raise ConfigError(f"{path}: a results CSV needs a 'model' column and 'top1' or 'top5'")
+            table = {}
+            for row in reader:
+                name = (row.get(columns["model"]) or "").strip()
+                values = {m: as_number(row.get(columns[m])) for m in METRICS if m in columns}
+                table[name] = {m: v for m, v in values.items() if isinstance(v, (int, float))}
+            return table
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        raise ConfigError(f"{path}: cannot read results CSV: {error}") from error
+
+
+def check(entity, names: list[str], table: dict[str, dict[str, float]]) -> list[Finding]:
+    """Compare the card's ImageNet Top 1 / Top 5 with the first row named like the model."""
+    row_name = next((n for n in names if n and n in table), None)
+    results = entity.value(("Results",))
+    if row_name is None or not isinstance(results, list):
+        return []
+    row, findings = table[row_name], []
+    for i, result in enumerate(results):
+        if not isinstance(result, dict) or not _imagenet(result.get("Dataset")):
+            continue
+        metrics = result.get("Metrics")
+        for column, (label, code) in METRICS.items():
+            declared = metrics.get(label) if isinstance(metrics, dict) else None
+            if column not in row or as_number(declared) is None or agrees_decimals(declared, row[column]):
+                continue
+            findings.append(Finding(code, f"{label} {declared} disagrees with {row[column]} for {row_name} in the "
+                                          "results CSV", entity=entity, at=("Results", i, "Metrics", label),
+                                    expected=row[column], actual=declared,
+                                    replacement=_as_written(declared, row[column]),
+                                    fix_description=f"write {_as_written(declared, row[column])}"))
+    return findings
+
+
+def _imagenet(dataset: Any) -> bool:
+    """Results on ImageNet (or with no dataset named): the results CSV's dataset."""
+    return dataset is None or str(dataset).strip().lower() in ("imagenet", "imagenet-1k", "imagenet 1k")
+
+
+def _as_written(declared: Any, value: float) -> Any:
+    """`value` in the declared value's form: ``'80.05%'`` stays a percentage string with 2 decimals."""
+    places = max(decimals(declared), 0)
+    rounded = round(value, places)
+    if isinstance(declared, str):
+        return f"{rounded:.{places}f}" + ("%" if declared.strip().endswith("%") else "")
+    return rounded
