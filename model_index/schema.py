@@ -26,6 +26,12 @@ def parse_number(value: Any) -> Any:
     return value
 
 
+def as_number(value: Any) -> int | float | None:
+    """The number a card value means (``'0.875'``, ``'80.05%'`` included), or None; booleans are not numbers."""
+    number = parse_number(value)
+    return number if isinstance(number, (int, float)) and not isinstance(number, bool) else None
+
+
 def as_list(value: Any) -> Any:
     """A single string where a list is expected is a list of one."""
     return [value] if isinstance(value, str) else value

@@ -11,7 +11,10 @@ from model_index.crosscheck.numbers import agrees_decimals, agrees_rounded, as_n
     (25557000, 25_557_632, False),  # 5 digits written: 25,558,000 expected
     (11690000, 11_689_512, True),
     (16820000, 16_806_976, False),  # 16.81M, not 16.82M
-    (66349999, 66_347_960, False),  # 8 digits written, so they must all be right
+    (66349999, 66_347_960, True),  # 66.35e6 truncated by a float round-trip: 4 digits meant
+    (66350001, 66_347_960, True),
+    (66349999, 66_547_960, False),  # the digits meant are still checked
+    (25557031, 25_557_032, False),  # off by one, but all 8 digits are meant
     (25.56e6, 25_557_032, True),
     (25.5e6 + 0.5, 25_557_032, False),
 ])

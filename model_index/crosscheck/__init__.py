@@ -15,7 +15,7 @@ from . import results as results_mod
 from .cache import Cache
 from .checks import Subject, check
 from .measure import Unit
-from .numbers import as_number
+from ..schema import as_number
 from .parallel import measure_all
 from .registry import Registry, build
 from .resolve import resolve

@@ -9,7 +9,8 @@ from urllib.parse import urlparse
 
 from ..diagnostics import Finding
 from . import checkpoint, datasets
-from .numbers import agrees_rounded, as_number, relative_difference
+from ..schema import as_number
+from .numbers import agrees_rounded, relative_difference
 from .registry import Registry
 from .resolve import Resolution
 

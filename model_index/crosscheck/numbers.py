@@ -6,21 +6,7 @@ import math
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-
-def as_number(value: Any) -> float | int | None:
-    """A card value as a number: ints, floats and strings like ``'25,557,032'`` or ``'80.05%'``."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return value
-    if isinstance(value, str):
-        text = value.strip().rstrip("%").replace(",", "").replace("_", "").strip()
-        try:
-            number = float(text)
-        except ValueError:
-            return None
-        return int(number) if number.is_integer() and "." not in text and "e" not in text.lower() else number
-    return None
+from ..schema import as_number
 
 
 def significant_digits(value: int | float) -> int:
@@ -46,8 +32,19 @@ def agrees_rounded(declared: int | float, measured: int | float) -> bool:
     compared the same way once it is integral."""
     if isinstance(declared, float) and not declared.is_integer():
         return False
-    declared = int(declared)
+    declared = as_written(int(declared))
     return declared == round_significant(measured, significant_digits(declared))
+
+
+def as_written(count: int) -> int:
+    """A count as its author meant it: ``66349999`` is 66.35e6 after a float round-trip.
+
+    Off by one from a number with at least three fewer significant digits means a truncated float,
+    not eight digits the author vouches for."""
+    for neighbour in (count + 1, count - 1):
+        if significant_digits(neighbour) <= significant_digits(count) - 3:
+            return neighbour
+    return count
 
 
 def decimals(value: Any) -> int:

@@ -7,7 +7,8 @@ from typing import Any
 
 from ..config import ConfigError
 from ..diagnostics import Finding
-from .numbers import agrees_decimals, as_number, decimals
+from ..schema import as_number
+from .numbers import agrees_decimals, decimals
 
 METRICS = {"top1": ("Top 1 Accuracy", "MI314"), "top5": ("Top 5 Accuracy", "MI315")}
 

@@ -106,7 +106,7 @@ def non_numeric_metric(index: Index) -> Iterator[Finding]:
         for at, result in walk.typed(model, schema.Result):
             metrics = result.get("Metrics")
             for name, value in metrics.items() if isinstance(metrics, dict) else ():
-                if isinstance(value, (str, bool)) and walk.as_number(value) is None and not walk.is_blank(value):
+                if isinstance(value, (str, bool)) and schema.as_number(value) is None and not walk.is_blank(value):
                     yield Finding("MI105", f"metric '{name}' is not a number", entity=model,
                                   at=at + ("Metrics", name), actual=value)
 

@@ -30,7 +30,7 @@ def number_as_string(index: Index) -> Iterator[Finding]:
     numeric = schema.numeric_keys(schema.Metadata)
     for entity in index.entities:
         for at, key, value in walk.metadata_values(entity, numeric):
-            number = walk.as_number(value)
+            number = schema.as_number(value)
             if isinstance(value, str) and number is not None and "%" not in value:
                 yield Finding("MI201", f"{key} is written as a string", entity=entity, at=at, expected=number,
                               actual=value, replacement=number, fix_description=f"write {number} unquoted")
@@ -47,7 +47,7 @@ def non_positive(index: Index) -> Iterator[Finding]:
     """
     for entity in index.entities:
         for at, key, value in walk.metadata_values(entity, POSITIVE_KEYS):
-            number = walk.as_number(value)
+            number = schema.as_number(value)
             if number is not None and number <= 0:
                 yield Finding("MI202", f"{key} must be greater than 0", entity=entity, at=at, actual=value)
 
@@ -63,7 +63,7 @@ def crop_pct_range(index: Index) -> Iterator[Finding]:
     """
     for entity in index.entities:
         for at, key, value in walk.metadata_values(entity, ("Crop Pct",)):
-            number = walk.as_number(value)
+            number = schema.as_number(value)
             if number is not None and not 0 < number <= CROP_PCT_MAX:
                 yield Finding("MI203", f"Crop Pct must be in (0, {CROP_PCT_MAX}]", entity=entity, at=at,
                               expected=f"(0, {CROP_PCT_MAX}]", actual=value)

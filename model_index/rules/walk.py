@@ -90,12 +90,6 @@ def leaves(value: Any, at: tuple = ()) -> Iterator[tuple[tuple, Any]]:
         yield from leaves(child, at + (step,))
 
 
-def as_number(value: Any) -> int | float | None:
-    """The number a value means (``'0.875'``, ``'80.05%'`` included), or None; booleans are not numbers."""
-    number = schema.parse_number(value)
-    return number if isinstance(number, (int, float)) and not isinstance(number, bool) else None
-
-
 def is_blank(value: Any) -> bool:
     """Null, an empty or blank string, or an empty list or mapping."""
     return value is None or (isinstance(value, str) and not value.strip()) or value in ([], {})
