@@ -11,11 +11,11 @@ import importlib.util
 
 from ..config import ConfigError
 from ..diagnostics import Finding
+from ..schema import as_number
 from . import results as results_mod
 from .cache import Cache
 from .checks import Subject, check
 from .measure import Unit
-from ..schema import as_number
 from .parallel import measure_all
 from .registry import Registry, build
 from .resolve import resolve
