@@ -8,8 +8,8 @@ from typing import Any
 from urllib.parse import urlparse
 
 from ..diagnostics import Finding
-from . import checkpoint, datasets
 from ..schema import as_number
+from . import checkpoint, datasets
 from .numbers import agrees_rounded, relative_difference
 from .registry import Registry
 from .resolve import Resolution
