@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -213,7 +214,7 @@ class _Loader:
             node, errors = schema.validate(node_type, raw)
             entity = Entity(kind, block.path, tree, base, raw, node)
             for path, message in errors:
-                self.index.findings.append(Finding("MI002", message, entity=entity, at=path, actual=entity.value(path)))
+                self.index.findings.append(_type_error(entity, path, message))
             (self.index.models if kind == "model" else self.index.collections).append(entity)
 
     def _schema_error(self, block: Block, tree: Tree, at: tuple, message: str) -> None:
@@ -258,7 +259,7 @@ class _Loader:
             node, errors = schema.validate(schema.Model, raw)
             entity = Entity("model", block.path, model_tree, (), raw, node)
             for path, message in errors:
-                self.index.findings.append(Finding("MI002", message, entity=entity, at=path))
+                self.index.findings.append(_type_error(entity, path, message))
             self.index.models.append(entity)
 
 
@@ -280,6 +281,14 @@ def _hf(key: str) -> str:
 def _hf_label(part: Any) -> Any:
     """The display name of a task, dataset or metric: its `name`, else its `type`."""
     return part.get(_hf("name")) or part.get(_hf("type")) if isinstance(part, dict) else part
+
+
+def _type_error(entity: Entity, at: tuple, message: str) -> Finding:
+    """A schema error, named by the key as written (pydantic's message alone names no key)."""
+    where = entity.field_name(at) or "the entry"
+    message = re.sub(r"a valid dictionary or instance of \w+", "a mapping", message)  # YAML's word
+    return Finding("MI002", f"{where}: {message[:1].lower()}{message[1:]}", entity=entity, at=at,
+                   actual=entity.value(at))
 
 
 def _from_hugging_face(entry: dict, tree: Tree, at: tuple) -> tuple[dict, dict]:
