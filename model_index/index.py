@@ -35,12 +35,19 @@ class Entity:
         return name if isinstance(name, str) and name.strip() else None
 
     def span(self, at: tuple = ()) -> Span:
-        """Where the value at `at` is written; a block list or mapping that starts on the line
-        after its key is placed at the key, so that its problems point at the key's line."""
+        """Where the value at `at` is reported: the value itself, or its key when the value is not
+        on the key's line (a block list or mapping below it, or an alias to a node elsewhere)."""
         path = self.base + tuple(at)
         span = self.tree.span(path) or Span.point(1)
         key = self.tree.key_spans.get(path)
-        return key if key is not None and key.line < span.line else span
+        return key if key is not None and key.line != span.line else span
+
+    def editable_span(self, at: tuple) -> Span | None:
+        """The text of the value at `at`, when rewriting it changes exactly that value: it exists,
+        and sits on its key's line (an alias's text is its anchor's, shared with other keys)."""
+        path = self.base + tuple(at)
+        span, key = self.tree.spans.get(path), self.tree.key_spans.get(path)
+        return span if span is not None and (key is None or key.line == span.line) else None
 
     def field_name(self, at: tuple) -> str | None:
         return self.tree.field_name(self.base + tuple(at), self.base) or None

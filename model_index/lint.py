@@ -63,15 +63,17 @@ def locate(finding: Finding, config: Config) -> Diagnostic | None:
     if severity is None:
         return None
     entity = finding.entity
+    fix_span = None
     if entity is not None:
         path, span = entity.path, entity.span(finding.at)
         field = entity.field_name(finding.at)
         model = entity.name if entity.kind == "model" else None
+        fix_span = entity.editable_span(finding.at)
     else:
         path, span, field, model = finding.file or "", finding.span or Span.point(1), None, None
     fix = None
-    if finding.replacement is not None:
-        fix = Fix(span, to_yaml(finding.replacement), finding.fix_description or f"write {finding.replacement}")
+    if finding.replacement is not None and fix_span is not None:
+        fix = Fix(fix_span, to_yaml(finding.replacement), finding.fix_description or f"write {finding.replacement}")
     message = finding.message
     if finding.suggestion:
         message += f" (did you mean '{finding.suggestion}'?)"

@@ -324,3 +324,20 @@ def test_file_given_and_imported_is_read_once(write_file, run_static, lines_of, 
     assert [m.name for m in index.models] == ["a"]
     assert lines_of(result) == [("MI201", 5)]
     assert result.summary.files == 2
+
+
+def test_a_problem_on_an_alias_is_reported_at_its_key_and_offers_no_fix(write_file, run_static, make_card):
+    # The alias's text is its anchor's: rewriting it would change 'Image Size' of another model too.
+    path = write_file("card.md", make_card("""
+        Models:
+        - Name: a
+          Metadata:
+            Image Size: &size '224'
+        - Name: b
+          Metadata:
+            Image Size: *size
+            Trainig Data: *size
+        """))
+    diagnostics = run_static([path])[1].diagnostics
+    assert [(d.code, d.span.line, d.fix is not None) for d in diagnostics] == [
+        ("MI201", 7, True), ("MI201", 10, False), ("MI008", 11, False)]
