@@ -139,17 +139,26 @@ def _show_diff(result, texts: dict[str, str]) -> int:
     return EXIT_ERRORS if plans else EXIT_OK
 
 
+MAX_FIX_PASSES = 10
+
+
 def _fix(paths, config: Config, options: Options, index, result):
-    """Apply the offered fixes, say what was done, and validate again to report what is left."""
+    """Apply the offered fixes, validating again after each pass, until none applies (fixes that
+    overlap one taken wait for the next pass, as in ruff); say what was done; report what is left."""
     from .fix import apply_fixes
 
-    outcome = apply_fixes(result.diagnostics, index.texts)
-    for path in outcome.stale_files:
-        click.echo(f"model-index: {path} changed since it was read; not fixed", err=True)
-    left = f"; {outcome.skipped} overlapping fix(es) left for another run" if outcome.skipped else ""
-    click.echo(f"model-index: applied {outcome.applied} fix(es) to {len(outcome.changed_files)} file(s){left}",
-               err=True)
-    return validate(paths, config, options) if outcome.applied else (index, result)
+    applied, changed = 0, set()
+    for _ in range(MAX_FIX_PASSES):
+        outcome = apply_fixes(result.diagnostics, index.texts)
+        for path in outcome.stale_files:
+            click.echo(f"model-index: {path} changed since it was read; not fixed", err=True)
+        if not outcome.applied:
+            break
+        applied += outcome.applied
+        changed.update(outcome.changed_files)
+        index, result = validate(paths, config, options)
+    click.echo(f"model-index: applied {applied} fix(es) to {len(changed)} file(s)", err=True)
+    return index, result
 
 
 @main.command("rules")
