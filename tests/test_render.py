@@ -96,6 +96,9 @@ ESCAPES = [
     "{{ cycler.__init__.__globals__.os.popen('id').read() }}",
     "{% set _ = models.append(1) %}",
     "{{ model_name.format.__globals__ }}",
+    "{{ 'a' * 10 ** 10 }}",  # gigabytes of text
+    "{{ [0] * 100000000 }}",
+    "{{ 7 ** 100000000 }}",  # a number that takes minutes to compute
 ]
 
 

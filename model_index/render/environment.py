@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from typing import Any
+
 from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 PACKAGE = Path(__file__).resolve().parent.parent
@@ -28,10 +31,31 @@ def assets_dir() -> Path:
     return PACKAGE / "assets"
 
 
-def make_environment(project_templates: Path | None = None) -> ImmutableSandboxedEnvironment:
+MAX_POWER = 64  # exponents: 2 ** 64 is plenty for a page; 7 ** 10 ** 8 takes minutes
+MAX_REPEAT = 100_000  # items or characters a `*` may produce
+
+
+class CardSandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, with `*` and `**` bounded: a card must not make the build
+    allocate gigabytes (`{{ 'a' * 10 ** 10 }}`) or compute forever."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(right, int) and abs(right) > MAX_POWER:
+            raise SecurityError(f"exponent {right} is larger than {MAX_POWER}")
+        if operator == "*":
+            for sequence, count in ((left, right), (right, left)):
+                if isinstance(sequence, (str, list, tuple)) and isinstance(count, int) \
+                        and len(sequence) * count > MAX_REPEAT:
+                    raise SecurityError(f"repeating a sequence to more than {MAX_REPEAT} items")
+        return super().call_binop(context, operator, left, right)
+
+
+def make_environment(project_templates: Path | None = None) -> CardSandbox:
     """A sandbox that looks up templates in the project's folder first, then in the defaults."""
     folders = [p for p in (project_templates, default_templates()) if p is not None and p.is_dir()]
-    return ImmutableSandboxedEnvironment(
+    return CardSandbox(
         loader=ChoiceLoader([FileSystemLoader(str(p)) for p in folders]),
         undefined=StrictUndefined,
         autoescape=False,
