@@ -28,6 +28,7 @@ class Entity:
     base: tuple  # key path of the entity's mapping in `tree`
     raw: Any
     data: schema.Model | schema.Collection | None
+    fields: dict[tuple, str] | None = None  # key paths as written, where `raw` was reshaped (HF)
 
     @property
     def name(self) -> str | None:
@@ -50,6 +51,10 @@ class Entity:
         return span if span is not None and (key is None or key.line == span.line) else None
 
     def field_name(self, at: tuple) -> str | None:
+        """The key path of `at` as the card writes it, joined with dots."""
+        if self.fields is not None:
+            known = max((p for p in self.fields if tuple(at)[:len(p)] == p), key=len, default=())
+            return ".".join([self.fields.get(known, ""), *map(str, tuple(at)[len(known):])]).strip(".") or None
         return self.tree.field_name(self.base + tuple(at), self.base) or None
 
     def value(self, at: tuple) -> Any:
@@ -261,10 +266,9 @@ class _Loader:
             if not isinstance(entry, dict):
                 self._schema_error(block, tree, at, "each model-index entry must be a mapping")
                 continue
-            raw, spans = _from_hugging_face(entry, tree, at)
-            model_tree = Tree(raw, spans, {}, {p: str(p[-1]) for p in spans if p}, set())
+            raw, spans, fields = _from_hugging_face(entry, tree, at)
             node, errors = schema.validate(schema.Model, raw)
-            entity = Entity("model", block.path, model_tree, (), raw, node)
+            entity = Entity("model", block.path, Tree(raw, spans), (), raw, node, fields)
             for path, message in errors:
                 self.index.findings.append(_type_error(entity, path, message))
             self.index.models.append(entity)
@@ -298,9 +302,11 @@ def _type_error(entity: Entity, at: tuple, message: str) -> Finding:
                    actual=entity.value(at))
 
 
-def _from_hugging_face(entry: dict, tree: Tree, at: tuple) -> tuple[dict, dict]:
-    """Map one Hugging Face entry onto the model-index Model shape, keeping spans of the source."""
+def _from_hugging_face(entry: dict, tree: Tree, at: tuple) -> tuple[dict, dict, dict]:
+    """Map one Hugging Face entry onto the model-index Model shape, keeping the spans and the
+    written key paths of the source."""
     spans = {(): tree.span(at)}
+    fields: dict[tuple, str] = {}
     raw: dict[str, Any] = {}
 
     def put(path: tuple, value: Any, source: tuple) -> None:
@@ -312,6 +318,7 @@ def _from_hugging_face(entry: dict, tree: Tree, at: tuple) -> tuple[dict, dict]:
         else:
             target[path[-1]] = value
         spans[path] = tree.span(at + source)
+        fields[path] = tree.field_name(at + source)
 
     if _hf("name") in entry:
         put(("Name",), entry[_hf("name")], (_hf("name"),))
@@ -335,4 +342,4 @@ def _from_hugging_face(entry: dict, tree: Tree, at: tuple) -> tuple[dict, dict]:
                     if label:
                         put(("Results", i, "Metrics", str(label)), metric.get(_hf("value")),
                             src + (_hf("metrics"), m, _hf("value")))
-    return raw, spans
+    return raw, spans, fields

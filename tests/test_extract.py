@@ -156,6 +156,11 @@ def test_hugging_face_bad_metric_at_its_line(lint_text):
     assert lint_text("README.md", HF_CARD.format(value="high")) == [("MI105", 16)]
 
 
+def test_hugging_face_field_is_the_key_path_as_written(write_file, run_static):
+    _, result = run_static([write_file("README.md", HF_CARD.format(value="high"))])
+    assert [d.field for d in result.diagnostics] == ["model-index.0.results.0.metrics.0.value"]
+
+
 def test_yml_imports_relative_to_the_importing_file(write_file, run_static, make_card, lines_of):
     write_file("zoo/cards/a.md", make_card("Models:\n- Name: a\n  Metadata:\n    Epochs: 0\n"))
     write_file("zoo/cards/b.md", make_card("Models:\n- Name: b\n"))
