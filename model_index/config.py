@@ -78,7 +78,8 @@ def find_pyproject(start: Path) -> Path | None:
             if "model-index" in text:
                 raise ConfigError(f"{candidate}: {error}") from error
             continue
-        if "model-index" in table.get("tool", {}):
+        tool = table.get("tool")
+        if isinstance(tool, dict) and "model-index" in tool:
             return candidate
     return None
 

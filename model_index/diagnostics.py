@@ -137,6 +137,7 @@ class Finding:
     """A rule's or a stage's raw result, before the linter locates it and stamps a severity.
 
     Either `entity` plus `at` (a key path below the entity, canonical keys) or `file` plus `span`.
+    `on_key` reports at the key of `at` rather than its value (a problem of the key itself).
     `replacement` is the value `--fix` writes at `at` (a Python value, dumped as YAML)."""
 
     code: str
@@ -150,3 +151,4 @@ class Finding:
     replacement: Any = None
     fix_description: str | None = None
     suggestion: str | None = None
+    on_key: bool = False

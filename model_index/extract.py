@@ -17,8 +17,9 @@ DATA_SUFFIXES = {".yml", ".yaml", ".json"}
 
 # A top-level key that makes YAML model-index metadata (PwC's format is case-insensitive).
 # In JSON the key is quoted and may be indented or follow a brace.
-_MI_KEY = re.compile(r"^(models|collections|import)\s*:|\"(models|collections|import)\"\s*:"
-                     r"|^type\s*:\s*['\"]?model-index", re.I | re.M)
+# YAML may indent a whole block uniformly, so leading blanks are allowed.
+_MI_KEY = re.compile(r"^[ \t]*(models|collections|import)\s*:|\"(models|collections|import)\"\s*:"
+                     r"|^[ \t]*type\s*:\s*['\"]?model-index", re.I | re.M)
 _HF_KEY = re.compile(r"^model-index\s*:", re.M)
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
@@ -81,6 +82,9 @@ def _comment_blocks(path: str, lines: list[str], start: int) -> list[Block]:
         found = line.find("<!--", column)
         if found < 0:
             i, column = i + 1, 0
+            continue
+        if line.count("`", 0, found) % 2:  # inside an inline code span: example text
+            column = found + 4
             continue
         first = i
         column = found + 4 + len(line[found + 4:]) - len(line[found + 4:].lstrip(" \t"))

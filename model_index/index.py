@@ -48,7 +48,13 @@ class Entity:
         and sits on its key's line (an alias's text is its anchor's, shared with other keys)."""
         path = self.base + tuple(at)
         span, key = self.tree.spans.get(path), self.tree.key_spans.get(path)
-        return span if span is not None and (key is None or key.line == span.line) else None
+        if span is None or self.tree.styles.get(path) in ("|", ">"):  # a block scalar spans lines
+            return None
+        return span if key is None or key.line == span.line else None
+
+    def key_span(self, at: tuple) -> Span:
+        """Where the key of the value at `at` is written (the value's span when it has no key)."""
+        return self.tree.key_spans.get(self.base + tuple(at)) or self.span(at)
 
     def field_name(self, at: tuple) -> str | None:
         """The key path of `at` as the card writes it, joined with dots."""
@@ -78,6 +84,12 @@ class ImportRef:
     pattern: str
     matches: list[Path]
     outside: list[Path]  # what the glob matched outside the importing file's directory tree
+    escapes: bool = False  # absolute, or its path leads out of the tree (`cards/../../*.md`)
+
+    @property
+    def reaches_outside(self) -> bool:
+        """The glob leads out of the importing file's tree, or matched files there (not read)."""
+        return self.escapes or bool(self.outside)
 
 
 @dataclass
@@ -202,9 +214,8 @@ class _Loader:
         top = {k: v for k, v in data.items() if k not in ("Models", "Collections")}
         node, errors = schema.validate(schema.ModelIndex, top)
         for at, message in errors:
-            self._schema_error(block, tree, at, message)
+            self._schema_error(block, tree, at, _described(tree.field_name(at), message))
         if node is not None:
-            self._unknown_keys_of(block, tree, (), node)
             for i, pattern in enumerate(node.imports or []):
                 self._import(block, path, ("Import", i) if isinstance(data.get("Import"), list) else ("Import",),
                              pattern)
@@ -233,26 +244,20 @@ class _Loader:
         span = tree.span(at) or Span.point(block.line)
         self.index.findings.append(Finding("MI002", message, file=block.path, span=span))
 
-    def _unknown_keys_of(self, block, tree, at, node) -> None:
-        """Top-level unknown keys (entities' unknown keys are a rule of their own)."""
-        from .rules.walk import closest  # the rules import this module; import here, not at the top
-
-        for key in node.model_extra or {}:
-            if key != "model-index":
-                self.index.findings.append(Finding(
-                    "MI008", f"unknown key '{key}' at the top level", file=block.path,
-                    span=tree.key_spans.get(at + (key,)), actual=key,
-                    suggestion=closest(key, schema.aliases(schema.ModelIndex))))
-
     def _import(self, block: Block, importer: Path, at: tuple, pattern: str) -> None:
+        """Follow one `Import:` glob, relative to the importing file, within its directory tree."""
         base = importer.parent
         root = os.path.realpath(base)
+        absolute = os.path.isabs(pattern)
+        escapes = absolute or not os.path.normpath(os.path.join(root, pattern)).startswith(root + os.sep)
         matches, outside = [], []
-        for match in sorted(glob.glob(str(base / pattern), recursive=True)):
-            if os.path.isfile(match):
-                inside = os.path.realpath(match).startswith(root + os.sep) and not os.path.isabs(pattern)
-                (matches if inside else outside).append(Path(match))
-        self.index.imports.append(ImportRef(block, at, pattern, matches, outside))
+        # root_dir: the importing file's folder name is not part of the pattern (it may hold [ or *)
+        for match in sorted(glob.glob(pattern, root_dir=base, recursive=True)):
+            found = Path(match) if absolute else base / match
+            if found.is_file():
+                inside = not escapes and os.path.realpath(found).startswith(root + os.sep)
+                (matches if inside else outside).append(found)
+        self.index.imports.append(ImportRef(block, at, pattern, matches, outside, escapes))
         for match in matches:
             self.add(match, explicit=True)
 
@@ -295,11 +300,15 @@ def _hf_label(part: Any) -> Any:
 
 
 def _type_error(entity: Entity, at: tuple, message: str) -> Finding:
-    """A schema error, named by the key as written (pydantic's message alone names no key)."""
-    where = entity.field_name(at) or "the entry"
-    message = re.sub(r"a valid dictionary or instance of \w+", "a mapping", message)  # YAML's word
-    return Finding("MI002", f"{where}: {message[:1].lower()}{message[1:]}", entity=entity, at=at,
+    """A schema error of an entity's value."""
+    return Finding("MI002", _described(entity.field_name(at), message), entity=entity, at=at,
                    actual=entity.value(at))
+
+
+def _described(field: str | None, message: str) -> str:
+    """A pydantic message named by the key as written (pydantic's alone names no key), in YAML's words."""
+    message = re.sub(r"a valid dictionary or instance of \w+", "a mapping", message)
+    return f"{field or 'the entry'}: {message[:1].lower()}{message[1:]}"
 
 
 def _from_hugging_face(entry: dict, tree: Tree, at: tuple) -> tuple[dict, dict, dict]:
@@ -318,7 +327,7 @@ def _from_hugging_face(entry: dict, tree: Tree, at: tuple) -> tuple[dict, dict, 
         else:
             target[path[-1]] = value
         spans[path] = tree.span(at + source)
-        fields[path] = tree.field_name(at + source)
+        fields[path] = tree.field_name(at + source, at)
 
     if _hf("name") in entry:
         put(("Name",), entry[_hf("name")], (_hf("name"),))

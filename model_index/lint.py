@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -12,7 +13,7 @@ from . import index as index_mod
 from .config import Config
 from .diagnostics import Diagnostic, Finding, Fix, Result, Span
 from .index import Index
-from .rules import REGISTRY, all_rules, checks
+from .rules import REGISTRY, checks
 
 
 @dataclass
@@ -56,24 +57,27 @@ def _cross_check(index: Index, options: Options, result: Result) -> list[Finding
 
 
 def locate(finding: Finding, config: Config) -> Diagnostic | None:
-    """Turn a finding into a diagnostic at its file line, with the configured severity."""
-    all_rules()
+    """Turn a finding into a diagnostic at its file line, with the configured severity
+    (the rule modules are registered: `validate` has asked for the checks)."""
     rule = REGISTRY[finding.code]
     severity = config.rule_severity(rule)
     if severity is None:
         return None
     entity = finding.entity
-    fix_span = None
+    fix_span, style = None, None
     if entity is not None:
-        path, span = entity.path, entity.span(finding.at)
+        path = entity.path
+        span = entity.key_span(finding.at) if finding.on_key else entity.span(finding.at)
         field = entity.field_name(finding.at)
         model = entity.name if entity.kind == "model" else None
         fix_span = entity.editable_span(finding.at)
+        style = entity.tree.styles.get(entity.base + tuple(finding.at))
     else:
         path, span, field, model = finding.file or "", finding.span or Span.point(1), None, None
     fix = None
     if finding.replacement is not None and fix_span is not None:
-        fix = Fix(fix_span, to_yaml(finding.replacement), finding.fix_description or f"write {finding.replacement}")
+        fix = Fix(fix_span, to_yaml(finding.replacement, style),
+                  finding.fix_description or f"write {finding.replacement}")
     message = finding.message
     if finding.suggestion:
         message += f" (did you mean '{finding.suggestion}'?)"
@@ -81,7 +85,13 @@ def locate(finding: Finding, config: Config) -> Diagnostic | None:
                       finding.expected, finding.actual, fix, finding.suggestion)
 
 
-def to_yaml(value) -> str:
-    """A value as a one-line YAML scalar or flow collection."""
+def to_yaml(value, style: str | None = None) -> str:
+    """A value as a one-line YAML scalar or flow collection. A string keeps the quotes of the text
+    it replaces (JSON files stay JSON), and is double-quoted where a plain one could be misread
+    in a flow collection."""
+    if isinstance(value, str) and (style in ("'", '"') or any(c in value for c in ",[]{}")):
+        if style == "'":
+            return "'" + value.replace("'", "''") + "'"
+        return json.dumps(value, ensure_ascii=False)  # a JSON string is a double-quoted YAML scalar
     text = yaml.safe_dump(value, default_flow_style=True, width=10_000, allow_unicode=True).strip()
     return text[: -len("...")].strip() if text.endswith("...") else text

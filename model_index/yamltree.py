@@ -7,6 +7,7 @@ keeps its span in the *file* (block offset added).
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -62,7 +63,7 @@ class Tree:
     spans: dict[Path, Span] = field(default_factory=dict)
     key_spans: dict[Path, Span] = field(default_factory=dict)
     written: dict[Path, str] = field(default_factory=dict)
-    quoted: set[Path] = field(default_factory=set)
+    styles: dict[Path, str] = field(default_factory=dict)  # scalars written ' " | or >, by path
     rejected: set[Path] = field(default_factory=set)  # values of disallowed tags, loaded as null
 
     def span(self, path: Path) -> Span | None:
@@ -89,15 +90,19 @@ def load(
 ) -> tuple[Tree | None, list[Problem]]:
     """Load `text` safely. Offsets place it in its file: 0-based line of its first line, and the
     column where its first line starts. `canon` maps keys to their canonical spelling."""
-    builder = _Builder(line_offset, column_offset, canon)
+    builder = _Builder(text, line_offset, column_offset, canon)
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        span = builder.point(mark) if mark else Span.point(line_offset + 1)
+        span = builder.point(mark.index) if mark else Span.point(line_offset + 1)
         problem = error.problem or error.context or "invalid YAML"
         return None, [Problem("MI001", span, f"YAML syntax error: {problem}")]
-    except yaml.YAMLError as error:  # e.g. a reader error on control characters
+    except yaml.reader.ReaderError as error:  # a control character, or bytes that are not text
+        code = ord(error.character) if isinstance(error.character, str) else error.character
+        return None, [Problem("MI001", builder.point(error.position),
+                              f"YAML error: character U+{code:04X} is not allowed ({error.reason})")]
+    except yaml.YAMLError as error:
         return None, [Problem("MI001", Span.point(line_offset + 1), f"YAML error: {error}")]
     except RecursionError:
         return None, [Problem("MI001", Span.point(line_offset + 1), "YAML nesting is too deep")]
@@ -113,24 +118,29 @@ def load(
 
 
 class _Builder:
-    def __init__(self, line_offset: int, column_offset: int, canon: Callable[[str], str]):
+    def __init__(self, text: str, line_offset: int, column_offset: int, canon: Callable[[str], str]):
+        # Positions come from marks' character offsets, with lines counted on "\n" as editors do:
+        # the marks' own line numbers also break at U+0085, U+2028 and U+2029.
+        self.line_starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
         self.line_offset = line_offset
         self.column_offset = column_offset
         self.canon = canon
         self.tree = Tree()
         self.problems: list[Problem] = []
 
-    def point(self, mark) -> Span:
-        line, column = self._position(mark)
+    def point(self, index: int) -> Span:
+        line, column = self._position(index)
         return Span(line, column, line, column)
 
-    def _position(self, mark) -> tuple[int, int]:
-        column = mark.column + (self.column_offset if mark.line == 0 else 0)
-        return mark.line + 1 + self.line_offset, column + 1
+    def _position(self, index: int) -> tuple[int, int]:
+        """1-based line and column in the file of the character at `index` of the block."""
+        line = bisect.bisect_right(self.line_starts, index) - 1
+        column = index - self.line_starts[line] + (self.column_offset if line == 0 else 0)
+        return line + 1 + self.line_offset, column + 1
 
     def span(self, node) -> Span:
-        line, column = self._position(node.start_mark)
-        end_line, end_column = self._position(node.end_mark)
+        line, column = self._position(node.start_mark.index)
+        end_line, end_column = self._position(node.end_mark.index)
         if isinstance(node, yaml.ScalarNode) and end_column == 1 and end_line > line:
             end_line, end_column = line, column  # a block scalar ends on the next line
         return Span(line, column, end_line, end_column)
@@ -175,12 +185,12 @@ class _Builder:
     def _scalar(self, node, path: Path) -> Any:
         if node.tag not in _SCALAR_TAGS:
             return self._unknown_tag(node, path)
-        if node.style in ("'", '"'):
-            self.tree.quoted.add(path)
+        if node.style:
+            self.tree.styles[path] = node.style
         if node.tag in (_STR, "tag:yaml.org,2002:timestamp"):
             return node.value
-        try:
-            return _constructor.construct_object(node)
+        try:  # the tag's own constructor: construct_object would keep every node it saw
+            return _constructor.yaml_constructors[node.tag](_constructor, node)
         except (yaml.YAMLError, ValueError):
             return node.value
 

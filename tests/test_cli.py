@@ -239,3 +239,29 @@ def test_static_validation_imports_neither_torch_timm_nor_jinja2(tmp_path):
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.stderr.strip().splitlines()[-1] == "[]"
+
+
+def test_fix_keeps_a_json_file_json(run, tmp_path):
+    text = '{"Models": [{"Name": "j", "Code": "http://example.org/a.py", "Metadata": {"Image Size": "224"}}]}'
+    _card(tmp_path, text, "zoo.json")
+    assert run("validate", "zoo.json", "--no-cross-check", "--fix").exit_code == 0
+    fixed = json.loads((tmp_path / "zoo.json").read_text(encoding="utf-8"))
+    assert fixed["Models"][0]["Code"] == "https://example.org/a.py"
+    assert fixed["Models"][0]["Metadata"]["Image Size"] == 224
+
+
+def test_fix_quotes_what_a_flow_collection_would_misread(run, tmp_path):
+    text = "# Flow\n\n<!--\nModels: [{Name: a, Code: 'http://example.org/a,b'}]\n-->\n"
+    _card(tmp_path, text)
+    after = _json(run("validate", "card.md", "--no-cross-check", "--fix", "--output-format", "json"))
+    assert after["diagnostics"] == []
+    assert "Code: 'https://example.org/a,b'" in (tmp_path / "card.md").read_text(encoding="utf-8")
+
+
+def test_a_block_scalar_is_reported_but_never_rewritten(run, tmp_path):
+    text = "# Block\n\n<!--\nModels:\n- Name: a\n  Metadata:\n    Interpolation: >-\n      Bicubic\n-->\n"
+    _card(tmp_path, text)
+    report = _json(run("validate", "card.md", "--no-cross-check", "--output-format", "json"))
+    assert [(d["code"], d["line"], d["fix"]) for d in report["diagnostics"]] == [("MI204", 7, None)]
+    run("validate", "card.md", "--no-cross-check", "--fix")
+    assert (tmp_path / "card.md").read_text(encoding="utf-8") == text

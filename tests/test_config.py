@@ -105,3 +105,12 @@ def test_a_table_that_is_not_a_table(tmp_path):
 
 def test_an_explicit_file_without_the_table_gives_defaults(tmp_path):
     assert load_config(_pyproject(tmp_path, '[project]\nname = "x"\n')).select == ["ALL"]
+
+
+def test_an_unrelated_pyproject_with_a_scalar_tool_is_skipped(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("tool = 5\n", encoding="utf-8")
+    nested = tmp_path / "project"
+    nested.mkdir()
+    (nested / "pyproject.toml").write_text("[tool.model-index]\nignore = ['MI205']\n", encoding="utf-8")
+    assert find_pyproject(tmp_path) is None
+    assert find_pyproject(nested) == nested / "pyproject.toml"

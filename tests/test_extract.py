@@ -158,7 +158,7 @@ def test_hugging_face_bad_metric_at_its_line(lint_text):
 
 def test_hugging_face_field_is_the_key_path_as_written(write_file, run_static):
     _, result = run_static([write_file("README.md", HF_CARD.format(value="high"))])
-    assert [d.field for d in result.diagnostics] == ["model-index.0.results.0.metrics.0.value"]
+    assert [d.field for d in result.diagnostics] == ["results.0.metrics.0.value"]
 
 
 def test_yml_imports_relative_to_the_importing_file(write_file, run_static, make_card, lines_of):
@@ -223,3 +223,24 @@ def test_walked_json_with_a_nested_models_key_is_not_a_card(write_file, run_stat
 def test_deep_nesting_is_mi004(lint_text):
     text = "<!--\nModels:\n- Name: a\n  Deep: " + "[" * 150 + "]" * 150 + "\n-->\n"
     assert lint_text("card.md", text) == [("MI004", 4)]
+
+
+def test_lines_count_newlines_only_even_after_unicode_line_separators(lint_text, make_card):
+    # PyYAML's marks also break lines at U+2028; editors and --fix count "\n" only.
+    text = make_card('Models:\n- Name: a\n  Metadata:\n    Training Time: "x\u2028y"\n    Epochs: 0\n')
+    assert lint_text("card.md", text) == [("MI202", 8)]
+
+
+def test_a_control_character_is_one_error_at_its_line(lint_text, make_card):
+    text = make_card('Models:\n- Name: a\n  Metadata:\n    Training Time: "x\x07y"\n')
+    assert lint_text("card.md", text) == [("MI001", 7)]
+
+
+def test_a_uniformly_indented_block_is_read(lint_text):
+    text = "# Card\n\n<!--\n  Models:\n  - Name: a\n    Metadata: {Epochs: 0}\n-->\n"
+    assert lint_text("card.md", text) == [("MI202", 6)]
+
+
+def test_comment_opener_in_inline_code_is_example_text(lint_text):
+    text = "# Card\n\nWrite `<!--` to open a comment.\n\n<!--\nModels:\n- Name: a\n  Metadata: {Epochs: 0}\n-->\n"
+    assert lint_text("card.md", text) == [("MI202", 8)]

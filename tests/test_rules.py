@@ -341,3 +341,24 @@ def test_a_problem_on_an_alias_is_reported_at_its_key_and_offers_no_fix(write_fi
     diagnostics = run_static([path])[1].diagnostics
     assert [(d.code, d.span.line, d.fix is not None) for d in diagnostics] == [
         ("MI201", 7, True), ("MI201", 10, False), ("MI008", 11, False)]
+
+
+def test_an_import_that_leaves_and_reenters_its_folder_is_followed_quietly(write_file, run_static, lines_of):
+    write_file("docs/base.md", "<!--\nModels:\n- Name: base\n  Metadata:\n    Epochs: 0\n-->\n")
+    index_file = write_file("docs/model-index.yml", "Import:\n- ../docs/*.md\n")
+    index, result = run_static([index_file])
+    assert [m.name for m in index.models] == ["base"]
+    assert lines_of(result) == [("MI202", 5)]
+
+
+def test_import_from_a_folder_whose_name_looks_like_a_glob(write_file, run_static, lines_of):
+    write_file("cards[v1]/sub/a.md", "<!--\nModels:\n- Name: a\n  Metadata:\n    Epochs: 0\n-->\n")
+    index, result = run_static([write_file("cards[v1]/model-index.yml", "Import:\n- sub/*.md\n")])
+    assert [m.name for m in index.models] == ["a"]
+    assert lines_of(result) == [("MI202", 5)]
+
+
+def test_unknown_key_is_reported_at_the_key(write_file, run_static, make_card):
+    path = write_file("card.md", make_card("Models:\n- Name: a\n  Metadata:\n    Trainig Data: [ImageNet]\n"))
+    [d] = run_static([path])[1].diagnostics
+    assert (d.code, d.span.line, d.span.column) == ("MI008", 7, 5)

@@ -72,6 +72,15 @@ def unknown_key(index: Index) -> Iterator[Finding]:
 
     Example: `Trainig Data: [ImageNet]` inside `Metadata` (did you mean `Training Data`?).
     """
+    top_level = schema.aliases(schema.ModelIndex)
+    for block in index.blocks:
+        data = block.tree.data if block.tree else None
+        if isinstance(data, dict) and "model-index" not in data:  # Hugging Face front matter has more
+            for key in data:
+                if key not in top_level:
+                    yield Finding("MI008", f"unknown key '{key}' at the top level", file=block.path,
+                                  span=block.tree.key_spans.get((key,)), actual=key,
+                                  suggestion=walk.closest(key, top_level))
     for entity in index.entities:
         for at, node, mapping in walk.mappings(entity):
             known = schema.aliases(node)
@@ -79,4 +88,4 @@ def unknown_key(index: Index) -> Iterator[Finding]:
                 if key not in known:
                     written = entity.tree.written.get(entity.base + at + (key,), key)
                     yield Finding("MI008", f"unknown key '{written}'", entity=entity, at=at + (key,),
-                                  actual=written, suggestion=walk.closest(written, known))
+                                  actual=written, suggestion=walk.closest(written, known), on_key=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Iterator
 
 from .. import schema
@@ -121,7 +120,7 @@ def import_no_match(index: Index) -> Iterator[Finding]:
     Example: `Import: [docs/model/*.md]` when the cards live in `docs/models/`.
     """
     for ref in index.imports:
-        if not ref.matches and not _reaches_outside(ref):
+        if not ref.matches and not ref.reaches_outside:
             yield _import_finding("MI106", f"Import glob '{ref.pattern}' matches no file", ref)
 
 
@@ -135,14 +134,9 @@ def import_outside(index: Index) -> Iterator[Finding]:
     Example: `Import: ['../*.md']` or `Import: ['/etc/*.yml']`.
     """
     for ref in index.imports:
-        if _reaches_outside(ref):
+        if ref.reaches_outside:
             yield _import_finding("MI107", f"Import glob '{ref.pattern}' reaches outside the importing "
                                            "file's directory; not followed", ref)
-
-
-def _reaches_outside(ref: ImportRef) -> bool:
-    parts = os.path.normpath(ref.pattern).replace("\\", "/").split("/")
-    return bool(ref.outside) or os.path.isabs(ref.pattern) or parts[0] == ".."
 
 
 def _import_finding(code: str, message: str, ref: ImportRef) -> Finding:
