@@ -106,12 +106,12 @@ def validate_command(paths, output_format, output_file, strict, exit_zero, stati
         progress=sys.stderr.isatty() if progress is None else progress,
     )
     index, result = validate(paths, config, options)
-    if diff:
-        sys.exit(_show_diff(result, index.texts))
     if fix:
         index, result = _fix(paths, config, options, index, result)
     for notice in result.notices:
         click.echo(f"model-index: {notice}", err=True)
+    if diff:
+        sys.exit(_show_diff(result, index.texts))
     fmt = resolve_format(output_format)
     color = use_color(output_file)
     text = format_statistics(result, fmt) if statistics else format_report(result, fmt, index.texts, color=color)

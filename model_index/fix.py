@@ -36,7 +36,6 @@ class Outcome:
     """What `apply_fixes` did across files."""
 
     applied: int = 0
-    skipped: int = 0
     changed_files: list[str] = field(default_factory=list)
     stale_files: list[str] = field(default_factory=list)
 
@@ -100,7 +99,6 @@ def apply_fixes(diagnostics: Iterable[Diagnostic], texts: dict[str, str]) -> Out
     for plan in plan_fixes(diagnostics, texts):
         if write_plan(plan):
             outcome.applied += plan.applied
-            outcome.skipped += plan.skipped
             outcome.changed_files.append(plan.path)
         else:
             outcome.stale_files.append(plan.path)
