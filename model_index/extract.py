@@ -24,6 +24,46 @@ _HF_KEY = re.compile(r"^model-index\s*:", re.M)
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 
+def split_lines(text: str) -> list[str]:
+    """Lines as editors count them, each keeping its end: only "\n" ends a line (`str.splitlines`
+    also splits on \\f, \\x85, \\u2028..., which would shift every line number after one)."""
+    lines = text.split("\n")
+    return [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
+
+
+def front_matter_end(lines: list[str]) -> int | None:
+    """The index of the line that closes the front matter opening `lines`, or None without one."""
+    if lines and lines[0].rstrip() == "---":
+        return next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    return None
+
+
+class Fences:
+    """Fenced code blocks, fed line by line: a block opens on three or more backticks or tildes and
+    closes on a line of only the same character, at least as many (CommonMark); an unclosed block
+    runs to the end of the text."""
+
+    def __init__(self) -> None:
+        self.fence: str | None = None  # the open fence's characters
+
+    @property
+    def open(self) -> bool:
+        """Whether the lines fed so far end inside a fenced block."""
+        return self.fence is not None
+
+    def feed(self, line: str) -> bool:
+        """Whether `line`, the next line of the text, belongs to a fenced block (its fences included)."""
+        opener = _FENCE.match(line)
+        if self.fence is None:
+            if opener:
+                self.fence = opener.group(1)
+            return opener is not None
+        if opener and opener.group(1)[0] == self.fence[0] and len(opener.group(1)) >= len(self.fence) \
+                and not line.strip().strip(self.fence[0]):
+            self.fence = None
+        return True
+
+
 @dataclass
 class Block:
     """One YAML document of model-index metadata inside a file."""
@@ -49,34 +89,25 @@ def load_block(path: str, kind: str, text: str, line_offset: int, column_offset:
 def blocks_in_markdown(path: str, text: str) -> list[Block]:
     """Model-index blocks of a Markdown card: front matter and HTML comments outside code fences."""
     blocks: list[Block] = []
-    # Lines as editors count them: only "\n" ends a line (str.splitlines also splits on \f, \x85...).
-    lines = text.split("\n")
-    lines = [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
+    lines = split_lines(text)
     body_start = 0
-    if lines and lines[0].rstrip() == "---":
-        end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
-        if end is not None:
-            front = "".join(lines[1:end])
-            if _HF_KEY.search(front) or looks_like_model_index(front):
-                blocks.append(load_block(path, "front-matter", front, 1))
-            body_start = end + 1
+    end = front_matter_end(lines)
+    if end is not None:
+        front = "".join(lines[1:end])
+        if _HF_KEY.search(front) or looks_like_model_index(front):
+            blocks.append(load_block(path, "front-matter", front, 1))
+        body_start = end + 1
     blocks.extend(_comment_blocks(path, lines, body_start))
     return blocks
 
 
 def _comment_blocks(path: str, lines: list[str], start: int) -> list[Block]:
     blocks: list[Block] = []
-    fence: str | None = None
+    fences = Fences()
     i, column = start, 0  # where to look next
     while i < len(lines):
         line = lines[i]
-        opener = _FENCE.match(line) if column == 0 else None
-        if fence or opener:
-            if not fence:
-                fence = opener.group(1)
-            elif opener and opener.group(1)[0] == fence[0] and len(opener.group(1)) >= len(fence) \
-                    and not line.strip().strip(fence[0]):
-                fence = None
+        if column == 0 and fences.feed(line):  # column > 0 only after a comment closed on this line
             i += 1
             continue
         found = line.find("<!--", column)

@@ -47,7 +47,7 @@ class ModelIndexPlugin(BasePlugin[PluginConfig]):
         return config
 
     def on_files(self, files: Files, *, config) -> Files:
-        docs_dir = Path(config.docs_dir).resolve()
+        docs_dir = Path(config.docs_dir)  # absolute, as mkdocs gives pages their abs_src_path
         options = Options(cross_check="always" if self.config.cross_check else "never",
                           cache_dir=self.config.cache_dir)
         index, result = validate([docs_dir / self.config.cards], load_config(start=self._root(config)), options)

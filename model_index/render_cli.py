@@ -29,12 +29,12 @@ def render_command(docs_dir: Path, out_dir: Path, cards: str, templates: Path | 
     from .render import Site, asset_files, names, script_paths, style_paths  # Jinja2 only when rendering
 
     index = load([docs_dir / cards])
-    site = Site(index, docs_dir.resolve(), templates or docs_dir.resolve().parent / "templates",
+    site = Site(index, docs_dir, templates or docs_dir.resolve().parent / "templates",
                 names.current_names(index) if cross_check else {})
     shutil.copytree(docs_dir, out_dir, dirs_exist_ok=True)
-    for path in sorted(site.families):
-        target = out_dir / Path(path).relative_to(docs_dir.resolve())
-        target.write_text(site.card(path, Path(path).read_text(encoding="utf-8")), encoding="utf-8")
+    cards = site.cards()
+    for page, path in sorted(cards.items()):
+        (out_dir / page).write_text(site.card(path, Path(path).read_text(encoding="utf-8")), encoding="utf-8")
     for page, text in site.generated(overview, rules).items():
         (out_dir / page).parent.mkdir(parents=True, exist_ok=True)
         (out_dir / page).write_text(text, encoding="utf-8")
@@ -43,6 +43,6 @@ def render_command(docs_dir: Path, out_dir: Path, cards: str, templates: Path | 
         shutil.copyfile(source, out_dir / uri)
     for problem in site.problems:
         click.echo(f"model-index: {problem}", err=True)
-    click.echo(f"model-index: rendered {len(site.families)} card(s) to {out_dir}; add to mkdocs.yml\n"
+    click.echo(f"model-index: rendered {len(cards)} card(s) to {out_dir}; add to mkdocs.yml\n"
                f"  extra_javascript: {script_paths()}\n  extra_css: {style_paths()}", err=True)
     sys.exit(1 if site.problems else 0)

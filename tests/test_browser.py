@@ -20,13 +20,20 @@ sync_api = pytest.importorskip("playwright.sync_api")
 
 
 @pytest.fixture(scope="module")
-def page(tmp_path_factory):
+def playwright():
+    """One Playwright driver for the module (a second one cannot start while it runs)."""
+    with sync_api.sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory, playwright):
     """A browser page on the fixture site, with every request outside 127.0.0.1 refused and counted."""
     tmp = tmp_path_factory.mktemp("browser")
     shutil.copytree(ROOT / "tests" / "fixtures" / "site", tmp / "project")
     run = mkdocs_build(tmp / "project", tmp / "site")
     assert run.returncode == 0, run.stderr
-    with sync_api.sync_playwright() as playwright, serve(tmp / "site") as url, chromium(playwright) as context:
+    with serve(tmp / "site") as url, chromium(playwright) as context:
         outside: list[str] = []
         context.route(lambda u: not u.startswith(url), lambda route: (outside.append(route.request.url),
                                                                       route.abort()))
@@ -85,3 +92,28 @@ def test_search_finds_model_by_name(page):
     result = page.locator(".md-search-result__item").first
     result.wait_for(timeout=15000)
     assert "MobileNetV3" in page.locator(".md-search-result").inner_text()
+
+
+def test_overview_chart_draws_without_an_article(tmp_path, playwright):
+    """mkdocs' own theme has no <article>: the script falls back to the document and still draws."""
+    shutil.copytree(ROOT / "tests" / "fixtures" / "site", tmp_path / "project")
+    config = tmp_path / "project" / "mkdocs.yml"
+    theme = "theme:\n  name: mkdocs\n  highlightjs: false\n"  # highlight.js would come from a CDN
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text[:text.index("theme:")] + theme + text[text.index("markdown_extensions:"):],
+                      encoding="utf-8")
+    run = mkdocs_build(tmp_path / "project", tmp_path / "site")
+    assert run.returncode == 0, run.stderr
+    with serve(tmp_path / "site") as url, chromium(playwright) as context:
+        context.route(lambda u: not u.startswith(url), lambda route: route.abort())
+        tab = context.new_page()
+        errors: list[str] = []
+        tab.on("pageerror", lambda error: errors.append(str(error)))
+        tab.goto(url + "overview/")
+        assert tab.locator("article").count() == 0
+        assert errors == []  # the script ran at DOMContentLoaded, before `goto` returned
+        tab.wait_for_function("() => window.Chart && Chart.getChart(document.getElementById('mi-overview-chart'))",
+                              timeout=10000)
+        series = tab.evaluate("() => Chart.getChart(document.getElementById('mi-overview-chart'))"
+                              ".data.datasets.map(d => [d.label, d.data.length])")
+        assert series == [["MobileNetV3", 1], ["ResNet", 2], ["Vision Transformer", 1]]

@@ -93,6 +93,30 @@ def test_card_template_escape_warns_and_page_still_builds(project, tmp_path):
     assert "&lt;class" not in page and "<class" not in page  # nothing was evaluated
 
 
+def test_attr_list_headings_build_strict(project, tmp_path):
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("  - tables\n", "  - tables\n  - attr_list\n"),
+                      encoding="utf-8")
+    source = (project / "docs" / "models" / "resnet.md").read_text(encoding="utf-8")
+    add_card(project, "resnet.md", source.replace("## Citation", "## Citation {#cite .wide}"))
+    run = mkdocs_build(project, tmp_path / "site")
+    assert run.returncode == 0, run.stderr
+    page = (tmp_path / "site" / "models" / "resnet" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<h2 [^>]*id="cite"', page)
+
+
+def test_symlinked_card_builds_strict(project, tmp_path):
+    outside = tmp_path / "elsewhere.md"
+    (project / "docs" / "models" / "vit.md").rename(outside)
+    (project / "docs" / "models" / "vit.md").symlink_to(outside)
+    run = mkdocs_build(project, tmp_path / "site")
+    assert run.returncode == 0, run.stderr
+    overview = (tmp_path / "site" / "overview" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../models/vit/"' in overview
+    card = (tmp_path / "site" / "models" / "vit" / "index.html").read_text(encoding="utf-8")
+    assert 'id="models"' in card and "Type: model-index" not in card  # rendered as a card
+
+
 def test_render_cli_gives_the_plugins_pages(project, tmp_path):
     """`model-index render` + a plain build (no plugin) gives the same article HTML as the plugin."""
     rendered = tmp_path / "rendered"

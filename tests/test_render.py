@@ -11,8 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from click.testing import CliRunner
+
 from model_index.index import load
 from model_index.render import Site
+from model_index.render_cli import render_command
 from model_index.rules import all_rules
 
 HERE = Path(__file__).parent
@@ -124,13 +127,13 @@ def test_template_error_line_counts_front_matter_and_code(tmp_path):
 def test_project_templates_come_first(tmp_path):
     templates = tmp_path / "templates"
     templates.mkdir()
-    shutil.copy(CORPUS / "code_snippets.md", templates) if CORPUS.is_dir() else \
-        (templates / "code_snippets.md").write_text("Try `{{ model_name }}`.\n")
+    (templates / "code_snippets.md").write_text("## Try it\n\nTry `{{ model_name }}` first.\n")
     site = site_for(SITE_DOCS, templates=templates)
     path = SITE_DOCS / "models" / "resnet.md"
     rendered = site.card(path, path.read_text(encoding="utf-8"))
     assert "=== \"Create\"" not in rendered  # the project's snippet replaced the default
-    assert "resnet18.a1_in1k" in rendered.split("## Models")[1]
+    section = rendered.split("## Try it\n", 1)[1].split("\n## ", 1)[0]
+    assert "Try `resnet18.a1_in1k` first." in section  # the family's smallest model
 
 
 def test_names_replace_deprecated_ids_in_snippets():
@@ -138,3 +141,126 @@ def test_names_replace_deprecated_ids_in_snippets():
     path = SITE_DOCS / "models" / "mobilenet-v3.md"
     rendered = site.card(path, path.read_text(encoding="utf-8"))
     assert 'timm.create_model("mobilenetv3_small_050.new_tag", pretrained=True)' in rendered
+
+
+def render_card(docs: Path, name: str, prose: str) -> tuple[str, Site]:
+    """`prose` (before the ResNet fixture's metadata) rendered as a card: (page, site)."""
+    path = write_card(docs, name, prose)
+    site = site_for(docs)
+    return site.card(path, path.read_text(encoding="utf-8")), site
+
+
+@pytest.mark.parametrize("after", ["{%- if true %}\nText\n{% endif %}\n", "{{- '' }}\nText\n"])
+def test_whitespace_control_after_code_keeps_the_code(tmp_path, after):
+    rendered, site = render_card(tmp_path, "trim.md", "# Card\n\n```python\nprint('kept')\n```\n" + after)
+    assert site.problems == []
+    assert "```python\nprint('kept')\n```" in rendered
+    assert "\x00" not in rendered
+
+
+def test_marker_made_up_by_a_template_is_left_alone(tmp_path):
+    rendered, site = render_card(tmp_path, "forged.md", "# Card\n\n`code`\n\n{{ '\\x00' ~ '99' ~ '\\x00' }}\n\n")
+    assert site.problems == []
+    assert "`code`\n\n\x0099\x00\n" in rendered
+
+
+def test_attr_list_braces_are_not_jinja(tmp_path):
+    prose = "# Card {#top}\n\nIntro {: .lead }\n\n## Usage {#usage .wide}\n\nUse `{{ model_name }}`.\n\n"
+    rendered, site = render_card(tmp_path, "attrs.md", prose)
+    assert site.problems == []
+    assert rendered.startswith("# Card {#top}\n")
+    assert "Intro {: .lead }" in rendered and "## Usage {#usage .wide}\n" in rendered
+
+
+def test_attr_list_braces_beside_jinja(tmp_path):
+    prose = "# Card\n\n## Usage {#usage}\n\n{{ model_name }} {# a note #}\n\n"
+    rendered, site = render_card(tmp_path, "attrs.md", prose)
+    assert site.problems == []
+    assert "## Usage {#usage}\n\nresnet18.a1_in1k \n" in rendered
+
+
+def test_longer_fence_holds_shorter_fences_and_headings(tmp_path):
+    prose = ("# Card\n\nIntro.\n\n````markdown\n```python\nx = 1\n```\n## Not a heading\n````\n\n"
+             "## Real heading\n\nText.\n\n")
+    rendered, site = render_card(tmp_path, "fence.md", prose)
+    assert "````markdown\n```python\nx = 1\n```\n## Not a heading\n````" in rendered
+    assert rendered.index("## Not a heading") < rendered.index("## Models") < rendered.index("## Real heading")
+
+
+def test_front_matter_ends_on_a_line_as_editors_count_them(tmp_path):
+    front = "---\ntitle: a\x0c---\nextra: b\u2028c\n---\n"
+    rendered, site = render_card(tmp_path, "front.md", front + "# Card\n\n{{ model_name }}\n\n{% if %}\n\n")
+    assert rendered.startswith(front + "# Card\n")
+    assert [p.line for p in site.problems] == [9]
+
+
+DATA_FILE = """Models:
+- Name: resnet50.extra
+  In Collection: ResNet
+  Metadata:
+    Parameters: 25557032
+- Name: loner.extra
+  Metadata:
+    Parameters: 1000000
+"""
+
+
+def docs_with_data_file(tmp_path: Path) -> Path:
+    docs = tmp_path / "docs"
+    (docs / "models").mkdir(parents=True)
+    shutil.copy(SITE_DOCS / "models" / "resnet.md", docs / "models")
+    (docs / "models" / "extra.yml").write_text(DATA_FILE, encoding="utf-8")
+    return docs
+
+
+def test_data_file_models_join_their_collections_card(tmp_path):
+    docs = docs_with_data_file(tmp_path)
+    site = site_for(docs)
+    path = docs / "models" / "resnet.md"
+    models = site.card(path, path.read_text(encoding="utf-8")).split("## Models\n", 1)[1].split("\n## ", 1)[0]
+    assert "`resnet50.extra`" in models and "loner.extra" not in models
+    assert not site.is_card(docs / "models" / "extra.yml")
+
+
+def test_overview_never_links_a_data_file(tmp_path):
+    overview = site_for(docs_with_data_file(tmp_path)).overview("overview.md")
+    rows = {line.split(" | ")[0]: line for line in overview.splitlines() if line.startswith("| ")}
+    assert rows["| [`resnet50.extra`](models/resnet.md)"]
+    assert rows["| `loner.extra`"]  # listed, without a page to link to
+    assert ".yml" not in overview
+
+
+def test_render_cli_keeps_data_files(tmp_path):
+    docs = docs_with_data_file(tmp_path)
+    out = tmp_path / "out"
+    run = CliRunner().invoke(render_command, [str(docs), "-o", str(out)])
+    assert run.exit_code == 0, run.output
+    assert (out / "models" / "extra.yml").read_text(encoding="utf-8") == DATA_FILE
+    assert "`resnet50.extra`" in (out / "models" / "resnet.md").read_text(encoding="utf-8")
+
+
+def docs_with_symlinked_card(tmp_path: Path) -> Path:
+    """docs/models/linked.md is a symlink to a card outside the docs folder."""
+    outside = tmp_path / "elsewhere" / "card.md"
+    outside.parent.mkdir()
+    shutil.copy(SITE_DOCS / "models" / "vit.md", outside)
+    docs = tmp_path / "docs"
+    (docs / "models").mkdir(parents=True)
+    (docs / "models" / "linked.md").symlink_to(outside)
+    return docs
+
+
+def test_overview_links_a_symlinked_card_where_it_is_linked(tmp_path):
+    docs = docs_with_symlinked_card(tmp_path)
+    overview = site_for(docs).overview("overview.md")
+    assert "](models/linked.md)" in overview and "elsewhere" not in overview
+
+
+def test_render_cli_renders_a_symlinked_card(tmp_path):
+    docs = docs_with_symlinked_card(tmp_path)
+    out = tmp_path / "out"
+    source = (tmp_path / "elsewhere" / "card.md").read_text(encoding="utf-8")
+    run = CliRunner().invoke(render_command, [str(docs), "-o", str(out)])
+    assert run.exit_code == 0, run.output
+    assert "## Models" in (out / "models" / "linked.md").read_text(encoding="utf-8")
+    assert (tmp_path / "elsewhere" / "card.md").read_text(encoding="utf-8") == source

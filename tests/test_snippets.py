@@ -30,18 +30,24 @@ if CORPUS.is_dir():
 _TAB_CODE = re.compile(r"^    ```python\n(.*?)^    ```$", re.S | re.M)
 
 
-def snippets(card: Path) -> list[str]:
+@pytest.fixture(scope="module")
+def cache_dir(tmp_path_factory) -> Path:
+    """A registry cache of this module's own: never the developer's cache."""
+    return tmp_path_factory.mktemp("cache")
+
+
+def snippets(card: Path, cache: Path) -> list[str]:
     """The Python snippets of the card's rendered usage section, in page order."""
     index = load([card])
-    site = Site(index, card.parent, None, current_names(index))
+    site = Site(index, card.parent, None, current_names(index, str(cache)))
     rendered = site.card(card, card.read_text(encoding="utf-8"))
     usage = rendered.split("## How do I use this model?", 1)[1]
     return [textwrap.dedent(block) for block in _TAB_CODE.findall(usage)]
 
 
 @pytest.mark.parametrize("card", CARDS, ids=lambda p: f"{p.parent.parent.name}/{p.name}")
-def test_snippets_run(card, tmp_path, monkeypatch):
-    code = snippets(card)
+def test_snippets_run(card, tmp_path, monkeypatch, cache_dir):
+    code = snippets(card, cache_dir)
     assert len(code) == 5, "create, preprocess, predict, features, fine-tune"
     monkeypatch.chdir(tmp_path)
     Image.new("RGB", (320, 240), (200, 120, 40)).save("dog.jpg")

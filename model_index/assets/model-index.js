@@ -4,8 +4,12 @@
   "use strict";
 
   function cellNumber(row, column) {
-    var text = row.cells[column] ? row.cells[column].textContent.trim() : "";
+    var text = cellText(row, column);
     return text === "" ? NaN : parseFloat(text.replace(/,/g, ""));
+  }
+
+  function cellText(row, column) {
+    return row.cells[column] ? row.cells[column].textContent.trim() : "";
   }
 
   function columnOf(table, label) {
@@ -16,9 +20,14 @@
     return -1;
   }
 
+  // The page's content: Material's <article>, or the whole document on themes without one.
+  function contentOf(root) {
+    return root.querySelector("article") || root;
+  }
+
   function sortTables(root) {
     if (typeof Tablesort === "undefined") return;
-    root.querySelectorAll("article table:not([class])").forEach(function (table) {
+    contentOf(root).querySelectorAll("table:not([class])").forEach(function (table) {
       if (!table.dataset.miSortable) {
         table.dataset.miSortable = "1";
         new Tablesort(table);
@@ -29,15 +38,17 @@
   function drawChart(root) {
     var canvas = root.querySelector("#mi-overview-chart");
     if (!canvas || typeof Chart === "undefined") return;
-    var table = canvas.closest("article").querySelector("table");
+    var table = (canvas.closest("article") || document).querySelector("table");
+    if (!table || !table.tBodies.length) return;
     var x = columnOf(table, canvas.dataset.x), y = columnOf(table, canvas.dataset.y);
+    if (x < 0 || y < 0) return;  // a project template renamed the columns the chart plots
     var series = columnOf(table, canvas.dataset.series), label = columnOf(table, canvas.dataset.label);
     var families = {};
     Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
       var px = cellNumber(row, x), py = cellNumber(row, y);
       if (isNaN(px) || isNaN(py) || px <= 0) return;
-      var family = row.cells[series].textContent.trim();
-      (families[family] = families[family] || []).push({ x: px, y: py, name: row.cells[label].textContent.trim() });
+      var family = cellText(row, series);
+      (families[family] = families[family] || []).push({ x: px, y: py, name: cellText(row, label) });
     });
     var names = Object.keys(families).sort();
     var style = getComputedStyle(document.body);

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from jinja2 import TemplateError
 
+from ..extract import MARKDOWN_SUFFIXES
 from ..index import Entity, Index, display_path
 from ..rules import all_rules
 from . import text as cardtext
@@ -41,7 +42,11 @@ class Problem:
 
 @dataclass
 class Site:
-    """Everything needed to render one documentation folder."""
+    """Everything needed to render one documentation folder.
+
+    Pages come from Markdown cards only. A model of a standalone `.yml`/`.json` file joins the card
+    that defines its collection (`In Collection`); without one it is listed in the overview, unlinked.
+    """
 
     index: Index
     docs_dir: Path
@@ -51,14 +56,34 @@ class Site:
 
     def __post_init__(self) -> None:
         self.env = make_environment(self.templates)
-        self.families = _families(self.index, self.names)
+        self.families = _families(self.index, self.names)  # absolute path as loaded → family
+        self._by_realpath = {os.path.realpath(home): home for home in self.families if _is_markdown(home)}
+
+    def _home(self, path: str | Path) -> str | None:
+        """The family of the card page at `path`: by the path as given, else by its real path."""
+        absolute = os.path.abspath(path)
+        if absolute in self.families and _is_markdown(absolute):
+            return absolute
+        return self._by_realpath.get(os.path.realpath(path))
 
     def is_card(self, path: str | Path) -> bool:
-        return os.path.realpath(path) in self.families
+        return self._home(path) is not None
+
+    def page_of(self, home: str) -> str | None:
+        """The card page of a family, relative to the docs folder; None for a data file, or for a
+        card loaded from outside the folder."""
+        if not _is_markdown(home):
+            return None
+        relative = Path(os.path.relpath(home, os.path.abspath(self.docs_dir)))
+        return None if relative.parts[0] == ".." else relative.as_posix()
+
+    def cards(self) -> dict[str, str]:
+        """Every card page in the docs folder: its path there → its file."""
+        return {page: home for home in self.families if (page := self.page_of(home)) is not None}
 
     def card(self, path: str | Path, text: str) -> str:
         """The page Markdown for the card at `path` whose source is `text`."""
-        family = self.families[os.path.realpath(path)]
+        family = self.families[self._home(path)]
         default = family["default"] or {}
         context = {"family": family, "models": family["models"], "model": default,
                    "model_name": default.get("timm_name", "")}
@@ -73,7 +98,7 @@ class Site:
                 line = front.count("\n") + _template_line(error)
                 self.problems.append(Problem(display_path(Path(path)), line, f"card template not rendered: {error}"))
                 note = self.env.get_template("card/error.md").render(message=str(error))
-        parts = cardtext.split_parts(protected.restore(source))
+        parts = cardtext.split_parts(source).restored(protected)
         context.update(title=parts.title, intro=parts.intro, rest=parts.rest, note=note,
                        has_snippets="code_snippets.md" in body or "timm.create_model" in body,
                        has_citation=_has_citation(body))
@@ -83,20 +108,24 @@ class Site:
         """The overview page at `page` (a path relative to the docs folder)."""
         here = Path(page).parent
         rows = []
-        for path, family in sorted(self.families.items(), key=lambda item: item[1]["name"].lower()):
-            link = Path(os.path.relpath(Path(path).relative_to(self.docs_dir.resolve()), here)).as_posix()
+        for home, family in sorted(self.families.items(), key=lambda item: item[1]["name"].lower()):
+            target = self.page_of(home)
+            link = Path(os.path.relpath(target, here)).as_posix() if target else ""
             rows.extend(dict(model, link=link) for model in family["models"])
         return self.env.get_template("overview.md").render(models=rows, families=len(self.families)) + "\n"
 
     def generated(self, overview: str, rules: str) -> dict[str, str]:
         """The generated pages by their path in the docs folder (an empty path skips a page)."""
-        pages = {overview: self.overview, rules: lambda page: self.rules()}
-        return {page: make(page) for page, make in pages.items() if page}
+        pages = {}
+        if overview:
+            pages[overview] = self.overview(overview)
+        if rules:
+            pages[rules] = self.rules()
+        return pages
 
     def rules(self) -> str:
         """The rules reference, from the rule registry's docstrings."""
-        rules = [{"code": r.code, "name": r.name, "severity": r.severity.value, "family": r.family,
-                  "fixable": r.fixable, "summary": r.summary, "doc": r.doc} for r in all_rules()]
+        rules = [r.as_dict() for r in all_rules()]
         families: dict[str, list[dict]] = {}
         for rule in rules:
             families.setdefault(rule["family"], []).append(rule)
@@ -122,21 +151,35 @@ def _has_citation(body: str) -> bool:
     return "```bibtex" in lowered or "\n## citation" in lowered
 
 
+def _is_markdown(path: str) -> bool:
+    return Path(path).suffix.lower() in MARKDOWN_SUFFIXES
+
+
+def _in_collection(model: Entity) -> str:
+    return plain(model.raw.get("In Collection"))
+
+
 def _families(index: Index, names: dict[str, str]) -> dict[str, dict]:
-    """One family per card file (keyed by its real path): the file's models and its collection."""
-    by_file: dict[str, list[Entity]] = {}
-    for model in index.models:
-        by_file.setdefault(os.path.realpath(model.path), []).append(model)
+    """One family per home file (absolute, as loaded): a Markdown card with its models and those
+    of data files in a collection it defines; a data file with its models that have no card."""
     collections = {c.name: c for c in index.collections if c.name}
+    first_collection: dict[str, Entity] = {}  # file → the first collection it defines
+    for collection in index.collections:
+        first_collection.setdefault(os.path.abspath(collection.path), collection)
+    card_of = {name: os.path.abspath(c.path) for name, c in collections.items() if _is_markdown(c.path)}
+    by_home: dict[str, list[Entity]] = {}
+    for model in index.models:
+        home = os.path.abspath(model.path)
+        if not _is_markdown(home):
+            home = card_of.get(_in_collection(model), home)
+        by_home.setdefault(home, []).append(model)
     families = {}
-    for path, models in by_file.items():
-        collection = next((c for c in index.collections if os.path.realpath(c.path) == path), None)
-        if collection is None:
-            wanted = next((plain(m.raw.get("In Collection")) for m in models if m.raw.get("In Collection")), None)
-            collection = collections.get(wanted)
-        name = collection.name if collection is not None else Path(path).stem.replace("-", " ").title()
+    for home, models in by_home.items():
+        collection = first_collection.get(home) or collections.get(
+            next((_in_collection(m) for m in models if _in_collection(m)), ""))
+        name = collection.name if collection is not None else Path(home).stem.replace("-", " ").title()
         views = [model_view(m, names.get(m.name or ""), name) for m in models]
-        families[path] = family_view(name, collection, views)
+        families[home] = family_view(name, collection, views)
     return families
 
 

@@ -6,13 +6,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..extract import looks_like_model_index
+from ..extract import Fences, front_matter_end, looks_like_model_index, split_lines
 
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_INLINE_CODE = re.compile(r"(`+)(?!`).+?(?<!`)\1")
+# Hidden from Jinja on lines outside fenced code: inline code spans, and attr_list attributes
+# (`## Usage {#usage}`, `{.class}`, `{: ...}`), whose `{#` would open a Jinja comment.
+_INLINE = re.compile(r"(`+)(?!`).+?(?<!`)\1"
+                     r"|\{(?::[^{}\n]*|[#.][A-Za-z0-9_][^{}\n]*(?<!#))\}")
 _COMMENT = re.compile(r"<!--(.*?)-->", re.S)
 _JINJA = re.compile(r"\{[{%#]")
-_MARK = "\x00{}\x00"
+_MARK = re.compile(r"\x00(\d+)\n*\x00")
 
 
 @dataclass
@@ -23,45 +25,50 @@ class Protected:
     chunks: list[str] = field(default_factory=list)
 
     def hide(self, chunk: str) -> str:
+        """A marker for `chunk`, its line breaks inside: Jinja's whitespace control (`{%-`, `-}}`)
+        strips whitespace up to a marker, never into it."""
         self.chunks.append(chunk)
-        return _MARK.format(len(self.chunks) - 1) + "\n" * chunk.count("\n")
+        return f"\x00{len(self.chunks) - 1}" + "\n" * chunk.count("\n") + "\x00"
+
+    def hide_lines(self, lines: list[str]) -> str:
+        """A marker for whole lines; their last line break stays outside, so the text after the
+        marker still starts a line."""
+        chunk = "".join(lines)
+        end = "\n" if chunk.endswith("\n") else ""
+        return self.hide(chunk[:len(chunk) - len(end)]) + end
 
     def restore(self, text: str) -> str:
-        for i, chunk in enumerate(self.chunks):
-            text = text.replace(_MARK.format(i) + "\n" * chunk.count("\n"), chunk)
-        return text
+        """`text` with every marker replaced by its chunk (markers a template made up stay)."""
+        return _MARK.sub(lambda m: self.chunks[int(m.group(1))] if int(m.group(1)) < len(self.chunks)
+                         else m.group(0), text)
 
 
 def split_front_matter(text: str) -> tuple[str, str]:
     """(front matter including its `---` lines, body); mkdocs reads the front matter itself."""
-    lines = text.splitlines(keepends=True)
-    if lines and lines[0].rstrip() == "---":
-        for i in range(1, len(lines)):
-            if lines[i].rstrip() in ("---", "..."):
-                return "".join(lines[: i + 1]), "".join(lines[i + 1:])
-    return "", text
+    lines = split_lines(text)
+    end = front_matter_end(lines)
+    if end is None:
+        return "", text
+    return "".join(lines[:end + 1]), "".join(lines[end + 1:])
 
 
 def protect_code(text: str) -> Protected:
-    """Hide fenced code blocks and inline code spans, so `{{` in an example is never Jinja."""
+    """Hide fenced code blocks, inline code spans and attr_list attributes, so that `{{` in an
+    example or `{#id}` after a heading is never Jinja."""
     protected = Protected(text)
     out: list[str] = []
     block: list[str] = []
-    fence = None
-    for line in text.splitlines(keepends=True):
-        opener = _FENCE.match(line)
-        if fence is None and opener:
-            fence, block = opener.group(1), [line]
-        elif fence is not None:
+    fences = Fences()
+    for line in split_lines(text):
+        if fences.feed(line):
             block.append(line)
-            if opener and opener.group(1)[0] == fence[0] and len(opener.group(1)) >= len(fence) \
-                    and not line.strip().strip(fence[0]):
-                out.append(protected.hide("".join(block)))
-                fence = None
+            if not fences.open:
+                out.append(protected.hide_lines(block))
+                block = []
         else:
-            out.append(_INLINE_CODE.sub(lambda m: protected.hide(m.group(0)), line))
-    if fence is not None:  # an unclosed fence runs to the end of the file, as in Markdown
-        out.append(protected.hide("".join(block)))
+            out.append(_INLINE.sub(lambda m: protected.hide(m.group(0)), line))
+    if block:  # an unclosed fence runs to the end of the file, as in Markdown
+        out.append(protected.hide_lines(block))
     protected.text = "".join(out)
     return protected
 
@@ -85,17 +92,21 @@ class Parts:
     intro: str  # prose before the first second-level heading
     rest: str
 
+    def restored(self, protected: Protected) -> Parts:
+        """The parts with the code `protected` hid put back."""
+        return Parts(protected.restore(self.title), protected.restore(self.intro), protected.restore(self.rest))
+
 
 def split_parts(text: str) -> Parts:
-    """Cut after the first `# ` heading and before the first `## ` heading outside code fences."""
-    lines = text.splitlines(keepends=True)
-    title_at, h2_at, fence = None, None, None
+    """Cut after the first `# ` heading and before the first `## ` heading outside fenced code.
+
+    Run it on protected text: the card's own code is hidden then, and only code the templates
+    wrote is left for the fence tracking."""
+    lines = split_lines(text)
+    title_at, h2_at = None, None
+    fences = Fences()
     for i, line in enumerate(lines):
-        opener = _FENCE.match(line)
-        if opener and (fence is None or opener.group(1)[0] == fence[0] and not line.strip().strip(fence[0])):
-            fence = opener.group(1) if fence is None else None
-            continue
-        if fence is not None:
+        if fences.feed(line):
             continue
         if title_at is None and h2_at is None and line.startswith("# "):
             title_at = i

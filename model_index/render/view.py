@@ -6,7 +6,6 @@ millions, FLOPs in G, file sizes in MB. Missing values are empty strings.
 
 from __future__ import annotations
 
-import copy
 import re
 from typing import Any
 
@@ -79,7 +78,7 @@ def model_view(entity: Entity, timm_name: str | None, family: str) -> dict[str, 
         "results": results,
         "top1": top1,
         "paper": paper_view(data.paper if data is not None else None),
-        "raw": copy.deepcopy(entity.raw),
+        "raw": entity.raw,  # read-only: the sandbox is immutable
     }
 
 

@@ -7,8 +7,7 @@ import json
 
 def rules_json(rules) -> str:
     """Every rule as an object: code, name, default severity, family, fixable and its documentation."""
-    return json.dumps([{"code": r.code, "name": r.name, "severity": r.severity.value, "family": r.family,
-                        "fixable": r.fixable, "summary": r.summary, "doc": r.doc} for r in rules], indent=2) + "\n"
+    return json.dumps([r.as_dict() for r in rules], indent=2) + "\n"
 
 
 def rules_text(rules) -> str:

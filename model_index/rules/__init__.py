@@ -41,6 +41,12 @@ class Rule:
     def summary(self) -> str:
         return self.doc.split("\n\n")[0].replace("\n", " ")
 
+    def as_dict(self) -> dict:
+        """The rule as plain data: what `model-index rules --output-format json` prints and the
+        rules page is rendered from."""
+        return {"code": self.code, "name": self.name, "severity": self.severity.value, "family": self.family,
+                "fixable": self.fixable, "summary": self.summary, "doc": self.doc}
+
 
 REGISTRY: dict[str, Rule] = {}
 
