@@ -2,7 +2,7 @@
 
 import pytest
 
-from model_index.crosscheck.numbers import agrees_decimals, agrees_rounded, as_number, significant_digits
+from model_index.crosscheck.numbers import agrees_decimals, agrees_rounded, significant_digits
 
 
 @pytest.mark.parametrize("declared, measured, agrees", [
@@ -32,8 +32,3 @@ def test_significant_digits_ignore_trailing_zeros():
 ])
 def test_decimal_agreement(declared, value, agrees):
     assert agrees_decimals(declared, value) is agrees
-
-
-def test_numbers_written_as_strings():
-    assert (as_number("25,557,032"), as_number("0.875"), as_number("80.05%"), as_number("n/a")) == \
-        (25557032, 0.875, 80.05, None)

@@ -1,5 +1,6 @@
 """The cross-check stage end to end: findings by (code, line), the seed card, the cache, the pool."""
 
+import json
 import os
 import subprocess
 import sys
@@ -13,9 +14,10 @@ pytest.importorskip("timm")
 
 import model_index.crosscheck as crosscheck  # noqa: E402
 from model_index.config import ConfigError  # noqa: E402
-from model_index.crosscheck import parallel  # noqa: E402
+import timm  # noqa: E402
+from model_index.crosscheck import checkpoint, measure, parallel  # noqa: E402
 from model_index.crosscheck.cache import Cache  # noqa: E402
-from model_index.crosscheck.measure import Unit  # noqa: E402
+from model_index.crosscheck.measure import FLOPS, MODEL, Unit  # noqa: E402
 from model_index.lint import Options, validate  # noqa: E402
 
 pytestmark = pytest.mark.timm
@@ -93,8 +95,9 @@ def test_every_check_fires_at_its_field(tmp_path, cache_dir):
     assert by_code["MI302"].expected == 11689512 and by_code["MI302"].fix.replacement == "11689512"
     assert by_code["MI301"].expected == 224 and by_code["MI301"].field == "Metadata.Image Size"
     assert by_code["MI303"].model == "resnet18" and by_code["MI303"].actual == 87290831
-    assert "timm/models/resnet.py#L" in by_code["MI313"].fix.replacement
-    assert "resnet18.tv_in1k" in by_code["MI302"].message  # says how the model was resolved
+    # the card links a copy of timm: the fix keeps its repository, at the installed release
+    assert by_code["MI313"].fix.replacement.startswith(
+        f"https://github.com/rwightman/pytorch-image-models/blob/v{timm.__version__}/timm/models/resnet.py#L")
 
 
 def test_flops_are_measured_at_the_declared_image_size(tmp_path, cache_dir):
@@ -151,23 +154,26 @@ def test_warm_run_measures_nothing(tmp_path, monkeypatch):
 
 
 def test_no_cache_neither_reads_nor_writes(tmp_path):
-    path = write_card(tmp_path, "- Name: resnet18\n")
-    cross_findings(path, str(tmp_path / "cache"), use_cache=False)
+    path = write_card(tmp_path, "- Name: resnet18\n  Metadata:\n    Parameters: 1\n")
+    diagnostics, _ = cross_findings(path, str(tmp_path / "cache"), use_cache=False)
+    assert codes_at(diagnostics) == [("MI302", 8)]  # it measured
     assert not (tmp_path / "cache").exists()
 
 
 def test_process_pool_gives_the_same_facts(tmp_path):
-    units = {Unit("resnet18.tv_in1k", 224), Unit("resnet18.tv_in1k", 160), Unit("efficientnet_b0.ra_in1k", 224)}
+    units = {Unit("resnet18.tv_in1k", 224, MODEL), Unit("resnet18.tv_in1k", 160, FLOPS),
+             Unit("efficientnet_b0.ra_in1k", 224, MODEL), Unit("efficientnet_b0.ra_in1k", 224, FLOPS)}
     pooled = parallel.measure_all(units, Cache(enabled=False), workers=2)
     single = parallel.measure_all(units, Cache(enabled=False), workers=1)
-    assert pooled == single and pooled[Unit("resnet18.tv_in1k", 224)]["parameters"] == 11689512
+    assert pooled == single and pooled[Unit("resnet18.tv_in1k", 224, MODEL)]["parameters"] == 11689512
+    assert pooled[Unit("resnet18.tv_in1k", 160, FLOPS)]["flops"] > 0
 
 
 def test_missing_torch_is_a_notice_or_under_always_an_error(tmp_path, monkeypatch):
     path = write_card(tmp_path, "- Name: resnet18\n")
     monkeypatch.setattr(crosscheck, "available", lambda: False)
     diagnostics, result = cross_findings(path, str(tmp_path / "cache"))
-    assert diagnostics == [] and len(result.notices) == 1 and "torch and timm" in result.notices[0]
+    assert diagnostics == [] and len(result.notices) == 1
     with pytest.raises(ConfigError):
         cross_findings(path, str(tmp_path / "cache"), cross_check="always")
 
@@ -198,6 +204,96 @@ def test_shared_cards(cache_dir):
         by_model.setdefault(d.model, set()).add(d.code)
     # the corpus's BiT card writes FLOPs smaller than the parameter count
     assert sum("MI305" in codes for model, codes in by_model.items() if model.endswith("_bitm")) == 6
-    # torchvision's half-precision wide_resnet101_2 checkpoint (fp32 norms) is a valid size
-    assert "MI303" not in by_model.get("wide_resnet101_2", set())
+    # torchvision's half-precision wide_resnet101_2 checkpoint (fp32 norms) is a valid size: it was
+    # resolved and measured, and its File Size agrees with the mixed-precision checkpoint
+    assert not by_model.get("wide_resnet101_2", set()) & {"MI303", "MI311"}
+    measured, = Cache(cache_dir).directory.glob("model-wide_resnet101_2.*@224.json")
+    facts = json.loads(measured.read_text())
+    assert {c.precision for c in checkpoint.candidates(facts) if c.agrees(254695146)} == {"fp16 mixed"}
     assert "MI310" not in by_model.get("ssl_resnext101_32x4d", set())  # its Weights file agrees with the alias
+
+
+def test_safetensors_weights_with_a_query_are_compared_as_safetensors(tmp_path, cache_dir):
+    path = write_card(tmp_path, """\
+        - Name: resnet18
+          Metadata:
+            File Size: 1000000
+          Weights: https://huggingface.co/timm/resnet18.a1_in1k/resolve/main/model.safetensors?download=true
+        """)
+    diagnostics, _ = cross_findings(path, cache_dir)
+    (found,) = [d for d in diagnostics if d.code == "MI303"]
+    (facts,) = [f for _, f in measure.measure_architecture([Unit("resnet18.a1_in1k", 224, MODEL)])]
+    fp32 = {c.container: c.size for c in checkpoint.candidates(facts) if c.precision == "fp32"}
+    assert found.expected == fp32["safetensors"] != fp32["zip"]
+
+
+def test_code_fix_leaves_a_repository_that_is_not_timm(tmp_path, cache_dir):
+    path = write_card(tmp_path, """\
+        - Name: resnetv2_50x1_bit
+          Metadata:
+            ID: resnetv2_50x1_bit.goog_in21k_ft_in1k
+          Code: https://github.com/google-research/big_transfer/blob/master/bit_pytorch/models.py
+        """)
+    diagnostics, _ = cross_findings(path, cache_dir)
+    (found,) = [d for d in diagnostics if d.code == "MI313"]
+    assert found.fix.replacement.startswith(
+        f"https://github.com/huggingface/pytorch-image-models/blob/v{timm.__version__}/timm/models/resnetv2.py#L")
+
+
+def test_training_data_with_an_unknown_name_is_not_said_to_omit_one(tmp_path, cache_dir):
+    path = write_card(tmp_path, """\
+        - Name: unknown name
+          Metadata:
+            ID: resnetv2_50x1_bit.goog_in21k_ft_in1k
+            Training Data: [ImageNet, Some Private Set]
+        - Name: known spelling
+          Metadata:
+            ID: resnetv2_50x1_bit.goog_in21k_ft_in1k
+            Training Data: [ImageNet 21k (fall 2011), ImageNet]
+        - Name: omitted
+          Metadata:
+            ID: resnetv2_50x1_bit.goog_in21k_ft_in1k
+            Training Data: [ImageNet]
+        """)
+    diagnostics, _ = cross_findings(path, cache_dir)
+    assert codes_at([d for d in diagnostics if d.code == "MI312"]) == [("MI312", 17)]
+
+
+def test_flops_that_cannot_be_counted_are_a_notice(tmp_path, monkeypatch):
+    def fails(*args, **kwargs):
+        raise RuntimeError("data-dependent forward")
+
+    monkeypatch.setattr(measure, "flops", fails)
+    path = write_card(tmp_path, "- Name: resnet18\n  Metadata:\n    FLOPs: 1\n    Parameters: 1\n")
+    diagnostics, result = cross_findings(path, str(tmp_path / "cache"))
+    assert codes_at(diagnostics) == [("MI302", 9)]  # no FLOPs finding, the parameters still checked
+    assert len(result.notices) == 1 and "resnet18" in result.notices[0]
+
+
+def test_zero_measured_flops_do_not_divide_by_zero(tmp_path, monkeypatch):
+    monkeypatch.setattr(measure, "flops", lambda *args, **kwargs: 0)
+    path = write_card(tmp_path, "- Name: resnet18\n  Metadata:\n    FLOPs: 2000000000\n")
+    diagnostics, _ = cross_findings(path, str(tmp_path / "cache"))
+    assert [(d.code, d.expected) for d in diagnostics] == [("MI304", 0)]
+
+
+def test_a_bad_results_path_fails_before_measuring(tmp_path, monkeypatch):
+    def no_measuring(*args, **kwargs):
+        raise AssertionError("measured before reading the results CSV")
+
+    monkeypatch.setattr(crosscheck, "measure_all", no_measuring)
+    path = write_card(tmp_path, "- Name: resnet18\n")
+    with pytest.raises(ConfigError):
+        cross_findings(path, str(tmp_path / "cache"), results=str(tmp_path / "missing.csv"))
+
+
+def test_another_image_size_builds_once_and_counts_flops_once(monkeypatch):
+    built, counted = [], []
+    build, count = measure._build, measure.flops
+    monkeypatch.setattr(measure, "_build", lambda *args: built.append(args) or build(*args))
+    monkeypatch.setattr(measure, "flops", lambda *args: counted.append(args[1:]) or count(*args))
+    facts = dict(measure.measure_architecture([Unit("resnet18.tv_in1k", 224, MODEL),
+                                               Unit("resnet18.tv_in1k", 256, FLOPS)]))
+    assert len(built) == 1 and counted == [(256, 3)]
+    assert "parameters" in facts[Unit("resnet18.tv_in1k", 224, MODEL)]
+    assert set(facts[Unit("resnet18.tv_in1k", 256, FLOPS)]) == {"flops"}

@@ -20,6 +20,11 @@ def test_parse_number_leaves_other_values(written):
     assert schema.parse_number(written) == written
 
 
+def test_as_number_reads_numbers_written_as_strings():
+    assert (schema.as_number("25,557,032"), schema.as_number("0.875"), schema.as_number("80.05%"),
+            schema.as_number("n/a")) == (25557032, 0.875, 80.05, None)
+
+
 @pytest.mark.parametrize("written, canonical", [
     ("in collection", "In Collection"), ("in_collection", "In Collection"), ("Crop-Pct", "Crop Pct"),
     ("title", "Title"), ("url", "URL"), ("Trainig Data", "Trainig Data"),

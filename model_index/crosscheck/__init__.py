@@ -15,7 +15,7 @@ from ..schema import as_number
 from . import results as results_mod
 from .cache import Cache
 from .checks import Subject, check
-from .measure import Unit
+from .measure import FLOPS, MODEL, Unit
 from .parallel import measure_all
 from .registry import Registry, build
 from .resolve import resolve
@@ -37,6 +37,7 @@ def run(index, options, notices: list[str]) -> list[Finding]:
         return []
     if not index.models:
         return []
+    table = results_mod.read(options.results) if options.results else None  # a bad path fails before measuring
     cache = Cache(options.cache_dir, options.use_cache)
     registry = load_registry(cache)
     findings: list[Finding] = []
@@ -47,15 +48,15 @@ def run(index, options, notices: list[str]) -> list[Finding]:
         if resolution.full_name:
             plans.append((entity, resolution, *units_for(entity, resolution, registry)))
     facts = measure_all({unit for plan in plans for unit in plan[2:]}, cache, options.progress)
-    failed = set()
-    for entity, resolution, base, at_size in plans:
-        for unit in (base, at_size):
-            if "error" in facts[unit] and unit not in failed:
-                failed.add(unit)
-                notices.append(f"could not measure {unit.full_name} at {unit.image_size} px: {facts[unit]['error']}")
-        findings.extend(check(Subject(entity, resolution, registry, _ok(facts[base]), _ok(facts[at_size]))))
-    if options.results:
-        table = results_mod.read(options.results)
+    for entity, resolution, model_unit, flops_unit in plans:
+        for unit in (model_unit, flops_unit):
+            notice = _notice(unit, facts[unit])
+            if notice and notice not in notices:
+                notices.append(notice)
+        model_facts = None if "error" in facts[model_unit] else facts[model_unit]
+        findings.extend(check(Subject(entity, resolution, registry, model_facts, facts[flops_unit].get("flops"),
+                                      flops_unit.image_size)))
+    if table is not None:
         for entity, resolution, *_ in plans:
             names = [entity.value(("Metadata", "ID")), entity.name, resolution.full_name, resolution.arch]
             findings.extend(results_mod.check(entity, [n for n in names if isinstance(n, str)], table))
@@ -63,23 +64,30 @@ def run(index, options, notices: list[str]) -> list[Finding]:
 
 
 def units_for(entity, resolution, registry: Registry) -> tuple[Unit, Unit]:
-    """The unit at the config's input size (parameters, checkpoint) and at the card's Image Size (FLOPs)."""
+    """The model unit at the config's input size (parameters, checkpoint) and the FLOPs unit at the
+    card's Image Size."""
     input_size = registry.cfg(resolution.full_name).get("input_size")
     default = input_size[-1] if input_size else 224
     declared = as_number(entity.value(("Metadata", "Image Size")))
     declared = int(declared) if isinstance(declared, (int, float)) and 16 <= declared <= 4096 else default
-    return Unit(resolution.full_name, default), Unit(resolution.full_name, declared)
+    return Unit(resolution.full_name, default, MODEL), Unit(resolution.full_name, declared, FLOPS)
 
 
 def load_registry(cache: Cache) -> Registry:
-    """timm's registry snapshot, from the cache when it is there."""
-    cached = cache.get("registry")
+    """timm's registry snapshot, from the cache when a readable one is there."""
+    cached = Registry.from_dict(cache.get("registry"))
     if cached is not None:
-        return Registry.from_dict(cached)
+        return cached
     registry = build()
     cache.put("registry", registry.as_dict())
     return registry
 
 
-def _ok(facts: dict | None) -> dict | None:
-    return None if facts is None or "error" in facts else facts
+def _notice(unit: Unit, facts: dict) -> str | None:
+    """What the user should know about a unit that has no usable facts (a model that fails to build
+    gives its model and FLOPs units the same notice, shown once)."""
+    if "error" in facts:
+        return f"could not measure {unit.full_name} at {unit.image_size} px: {facts['error']}"
+    if "flops_error" in facts:
+        return f"could not count the FLOPs of {unit.full_name} at {unit.image_size} px: {facts['flops_error']}"
+    return None

@@ -1,7 +1,9 @@
 """Measured facts on disk, one small JSON file per key, written atomically.
 
-Keys live under a directory named after the installed torch and timm versions, so an upgrade of
-either starts a fresh cache. The default directory follows platform conventions (platformdirs)."""
+Keys live under a directory named after the installed model-index, torch and timm versions, so
+an upgrade of any starts a fresh cache. Nothing cached depends on where they are installed (the
+registry snapshot stores source files relative to timm's package), so virtualenvs of the same
+versions share it. The default directory follows platform conventions (platformdirs)."""
 
 from __future__ import annotations
 
@@ -13,12 +15,14 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-FORMAT = 2  # bump when what is cached changes
+from .. import __version__
+
+FORMAT = 3  # bump when what is cached changes while the version does not
 
 
 def versions() -> dict[str, str]:
-    """Installed torch and timm versions, read from package metadata (nothing is imported)."""
-    return {name: metadata.version(name) for name in ("torch", "timm")}
+    """model-index's version and the installed torch and timm versions (nothing is imported)."""
+    return {"model-index": __version__, **{name: metadata.version(name) for name in ("torch", "timm")}}
 
 
 def default_directory() -> Path:

@@ -11,6 +11,9 @@ biases, running statistics), as torchvision's half-precision `wide_resnet101_2` 
   models (resnet18 … ghostnet_050, fp32 and fp16); tests/test_crosscheck_checkpoint.py writes real
   files and holds the model to its `tolerance`. The zip format also pads every tensor record to 64
   bytes, which the per-tensor slack in `tolerance` covers.
+
+`summary` reduces a state_dict to the measured quantities these need (what the cache keeps);
+`candidates` turns them into sizes when a card is checked.
 """
 
 from __future__ import annotations
@@ -51,21 +54,38 @@ class Candidate:
         return abs(declared - self.size) <= self.tolerance
 
 
-def expected_sizes(facts: dict[str, Any]) -> list[list]:
-    """[container, precision, bytes] for every container × precision, from state_dict facts with shapes."""
-    out = []
+def summary(shapes: list) -> dict[str, Any]:
+    """What the size model needs of a state_dict given as [name, dtype, shape] per tensor.
+
+    Counts (tensors, key characters, dimensions) and, per precision, the tensor bytes and the
+    exact length of a safetensors header: measured quantities, no fitted coefficient, so that
+    `candidates` applies the current coefficients when it checks."""
+    data, headers = {}, {}
     for precision in PRECISIONS:
-        data = sum(nbytes for *_, nbytes in _tensors(facts["shapes"], precision))
-        for container in ("zip", "legacy"):
-            out.append([container, precision, round(data + torch_overhead(facts, container))])
-        out.append(["safetensors", precision, safetensors_size(facts["shapes"], precision)])
-    return out
+        entries = _tensors(shapes, precision)
+        data[precision] = sum(nbytes for *_, nbytes in entries)
+        headers[precision] = _safetensors_header(entries)
+    return {"tensors": len(shapes), "key_chars": sum(len(name) for name, *_ in shapes),
+            "dims": sum(len(shape) for *_, shape in shapes), "data": data, "safetensors_header": headers}
+
+
+def is_summary(facts: dict[str, Any]) -> bool:
+    """`facts` hold what `summary` gives (a cached entry of another format does not)."""
+    return all(isinstance(facts.get(key), int) for key in ("tensors", "key_chars", "dims")) and all(
+        isinstance(facts.get(key), dict) and all(isinstance(facts[key].get(p), int) for p in PRECISIONS)
+        for key in ("data", "safetensors_header"))
 
 
 def candidates(facts: dict[str, Any]) -> list[Candidate]:
-    """Every checkpoint this model could have, with its tolerance (facts as `measure` caches them)."""
-    return [Candidate(container, precision, size, tolerance(size, facts["tensors"], container))
-            for container, precision, size in facts["checkpoint_sizes"]]
+    """Every checkpoint this model could have, with its tolerance (from facts holding a `summary`)."""
+    out = []
+    for precision in PRECISIONS:
+        data, header = facts["data"][precision], facts["safetensors_header"][precision]
+        sizes = {container: round(data + torch_overhead(facts, container)) for container in ("zip", "legacy")}
+        sizes["safetensors"] = 8 + header + (-header) % 8 + data  # the header is padded to 8 bytes
+        out.extend(Candidate(container, precision, size, tolerance(size, facts["tensors"], container))
+                   for container, size in sizes.items())
+    return out
 
 
 def tolerance(size: int, tensors: int, container: str) -> int:
@@ -74,6 +94,7 @@ def tolerance(size: int, tensors: int, container: str) -> int:
 
 
 def torch_overhead(facts: dict[str, Any], container: str) -> float:
+    """``torch.save``'s bytes beyond the tensor data: per file, per tensor, per dimension, and the keys."""
     per_file, per_tensor, per_dim = TORCH_OVERHEAD[container]
     return per_file + per_tensor * facts["tensors"] + facts["key_chars"] + per_dim * facts["dims"]
 
@@ -92,14 +113,10 @@ def _tensors(shapes: list, precision: str) -> list[tuple[str, str, list, int]]:
     return out
 
 
-def safetensors_size(shapes: list, precision: str) -> int:
-    """The exact size of a safetensors file of these tensors (no metadata)."""
-    entries = _tensors(shapes, precision)
-    entries.sort(key=lambda e: (-DTYPE_BYTES[e[1]], e[0]))
+def _safetensors_header(entries: list[tuple[str, str, list, int]]) -> int:
+    """Bytes of the JSON header safetensors writes for these tensors (no metadata, before padding)."""
     header, offset = {}, 0
-    for name, code, shape, nbytes in entries:
+    for name, code, shape, nbytes in sorted(entries, key=lambda e: (-DTYPE_BYTES[e[1]], e[0])):
         header[name] = {"dtype": code, "shape": shape, "data_offsets": [offset, offset + nbytes]}
         offset += nbytes
-    text = json.dumps(header, separators=(",", ":"))
-    padded = len(text.encode()) + (-len(text.encode())) % 8
-    return 8 + padded + offset
+    return len(json.dumps(header, separators=(",", ":")).encode())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlparse
 
@@ -11,12 +12,13 @@ from ..diagnostics import Finding
 from ..schema import as_number
 from . import checkpoint, datasets
 from .numbers import agrees_rounded, relative_difference
-from .registry import Registry
+from .registry import Registry, installed_source, weights_file
 from .resolve import Resolution
 
 CONFIG_TOLERANCE = 0.0005 + 1e-9  # crop_pct, mean, std: three decimals
 FLOPS_TOLERANCE = 0.05  # counters differ in what they count beyond convolutions and matmuls
 DEFAULT_REPOSITORY = "huggingface/pytorch-image-models"
+TIMM_MODELS = "timm/models/"  # a repository whose links hold this path is a copy of timm
 
 
 @dataclass
@@ -26,8 +28,9 @@ class Subject:
     entity: Any
     resolution: Resolution
     registry: Registry
-    facts: dict[str, Any] | None  # at the config's input size (parameters, checkpoint)
-    flops_facts: dict[str, Any] | None  # at the card's Image Size
+    facts: dict[str, Any] | None  # parameters and checkpoint summary, at the config's input size
+    measured_flops: int | None  # FLOPs at flops_size (None when they could not be counted)
+    flops_size: int  # the card's Image Size (the config's input size when the card has none)
 
     @property
     def cfg(self) -> dict[str, Any]:
@@ -112,7 +115,7 @@ def file_size(s: Subject) -> list[Finding]:
     options = checkpoint.candidates(s.facts)
     if any(c.agrees(declared) for c in options):
         return []
-    weights = str(s.entity.value(("Weights",)) or "")
+    weights = weights_file(str(s.entity.value(("Weights",)) or ""))
     containers = ("safetensors",) if weights.endswith(".safetensors") else ("zip", "legacy")
     nearest = min((c for c in options if c.precision == "fp32" and c.container in containers),
                   key=lambda c: abs(c.size - declared))
@@ -125,9 +128,9 @@ def file_size(s: Subject) -> list[Finding]:
 
 def flops(s: Subject) -> list[Finding]:
     declared = as_number(s.metadata("FLOPs"))
-    if declared is None or not s.flops_facts or s.flops_facts.get("flops") is None:
+    if declared is None or s.measured_flops is None:
         return []
-    measured, size = s.flops_facts["flops"], s.flops_facts["image_size"]
+    measured, size = s.measured_flops, s.flops_size
     conventions = {"FLOPs (2 per multiply-accumulate)": measured, "MACs": measured / 2}
     parameters_ = s.facts["parameters"] if s.facts else None
     if parameters_ and declared < parameters_:
@@ -137,10 +140,10 @@ def flops(s: Subject) -> list[Finding]:
     if any(agrees_rounded(declared, value) or relative_difference(declared, value) <= FLOPS_TOLERANCE
            for value in conventions.values()):
         return []
+    ratio = f"; declared/MACs = {declared / (measured / 2):.3g}" if measured else ""
     return [s.finding("MI304", ("Metadata", "FLOPs"), f"FLOPs {declared:,} at {size} px match neither "
                       f"{measured:,} FLOPs (2 per multiply-accumulate) nor {measured // 2:,} MACs within "
-                      f"{FLOPS_TOLERANCE:.0%}; declared/MACs = {declared / (measured / 2):.3g}", measured,
-                      s.metadata("FLOPs"), measured)]
+                      f"{FLOPS_TOLERANCE:.0%}{ratio}", measured, s.metadata("FLOPs"), measured)]
 
 
 def training_data(s: Subject) -> list[Finding]:
@@ -149,9 +152,10 @@ def training_data(s: Subject) -> list[Finding]:
     implied = datasets.from_tag(s.resolution.tag)
     if not isinstance(declared, list) or not declared or not implied:
         return []
-    named = datasets.from_card(declared)
+    named, unknown = datasets.from_card(declared)
     extra = named - implied
-    missing = {d for d in implied - named if d != "ImageNet-1k"}  # pre-training data a card should name
+    # pre-training data a card should name; a name outside the vocabulary may be it
+    missing = set() if unknown else {d for d in implied - named if d != "ImageNet-1k"}
     if not extra and not missing:
         return []
     parts = ([f"names {', '.join(sorted(extra))}"] if extra else []) + \
@@ -166,32 +170,39 @@ def code_url(s: Subject) -> list[Finding]:
     if not isinstance(url, str) or not url.strip() or not source:
         return []
     path = urlparse(url.strip()).path
-    expected_path = source[0]
-    if path == expected_path or path.endswith("/" + expected_path):
+    if path == source or path.endswith("/" + source):
         return []
     fixed = code_link(url, s.registry, s.resolution.arch)
     return [s.finding("MI313", ("Code",), f"Code points to {path.rsplit('/', 1)[-1] or path}, but the installed "
-                      f"timm defines {s.resolution.arch} in {expected_path}", fixed, url, fixed)]
+                      f"timm defines {s.resolution.arch} in {source}", fixed, url, fixed)]
 
 
 def code_link(url: str, registry: Registry, arch: str) -> str:
-    """A GitHub link to the installed timm release's definition of `arch`, in the card's repository."""
-    relative, absolute = registry.sources[arch]
+    """A GitHub link to the installed timm release's definition of `arch`: in the card's repository
+    when its link is to a copy of timm (its path holds ``timm/models/``), else in timm's."""
+    relative = registry.sources[arch]
     match = re.match(r"https?://github\.com/([^/]+/[^/]+)/", url.strip())
-    repository = match.group(1) if match else DEFAULT_REPOSITORY
+    repository = match.group(1) if match and TIMM_MODELS in urlparse(url.strip()).path else DEFAULT_REPOSITORY
     link = f"https://github.com/{repository}/blob/v{registry.timm_version}/{relative}"
-    line = definition_line(absolute, arch)
+    path = installed_source(relative)
+    line = definitions(path).get(arch) if path else None
     return f"{link}#L{line}" if line else link
 
 
-def definition_line(path: str, function: str) -> int | None:
-    """The line of ``def function(`` in a source file, or None."""
-    pattern = re.compile(rf"^def {re.escape(function)}\(")
+@lru_cache(maxsize=64)
+def definitions(path: str) -> dict[str, int]:
+    """Top-level function name → the line of its ``def`` in a source file (read once per file)."""
+    pattern = re.compile(r"def (\w+)\(")
+    found: dict[str, int] = {}
     try:
         with open(path, encoding="utf-8") as stream:
-            return next((number for number, line in enumerate(stream, 1) if pattern.match(line)), None)
+            for number, line in enumerate(stream, 1):
+                match = pattern.match(line)
+                if match:
+                    found.setdefault(match.group(1), number)
     except OSError:
-        return None
+        pass
+    return found
 
 
 def _config_values(cfg: dict[str, Any], key: str) -> list:

@@ -1,8 +1,14 @@
 """Facts about a timm model measured on PyTorch's meta device: no weights, no real tensors.
 
-One `Unit` is an exact ``arch.tag`` at one input size. `measure_architecture` measures every unit of
-one architecture (what a pool worker runs): tags that build the same network (same classes,
-channels and fixed input size) share one meta-device model, and one measurement per size."""
+A `Unit` is one thing to measure about an exact ``arch.tag`` at one square input size:
+
+- ``model``: its parameter count and what the checkpoint size model needs of its state_dict
+  (`checkpoint.summary`), at the pretrained config's input size;
+- ``flops``: the FLOPs of one forward pass at a given size.
+
+`measure_architecture` measures units of one architecture (what a pool worker runs): tags that
+build the same network (same classes, channels and, for fixed-size models, input size) share one
+meta-device model, and its model facts and FLOPs per size are measured once."""
 
 from __future__ import annotations
 
@@ -12,13 +18,17 @@ from typing import Any
 
 from . import checkpoint
 
+MODEL = "model"
+FLOPS = "flops"
+
 
 @dataclass(frozen=True, order=True)
 class Unit:
-    """What is measured: a model (``arch.tag``) at a square input size in pixels."""
+    """What is measured (`what`: MODEL or FLOPS) of a model (``arch.tag``) at a square input size in pixels."""
 
     full_name: str
     image_size: int
+    what: str = MODEL
 
     @property
     def arch(self) -> str:
@@ -26,11 +36,23 @@ class Unit:
 
     @property
     def key(self) -> str:
-        return f"{self.full_name}@{self.image_size}"
+        return f"{self.what}-{self.full_name}@{self.image_size}"
+
+
+def valid(unit: Unit, facts: Any) -> bool:
+    """`facts` have the shape `measure_architecture` gives `unit` (so a cached entry can be trusted)."""
+    if not isinstance(facts, dict):
+        return False
+    if unit.what == FLOPS:
+        return isinstance(facts.get("flops"), int) or isinstance(facts.get("flops_error"), str)
+    return isinstance(facts.get("parameters"), int) and checkpoint.is_summary(facts)
 
 
 def measure_architecture(units: list[Unit]) -> list[tuple[Unit, dict[str, Any]]]:
-    """Measure units of one architecture; a unit that cannot be measured gets ``{"error": ...}``."""
+    """Measure units of one architecture; a unit that cannot be measured gets ``{"error": ...}``.
+
+    A FLOPs unit whose forward pass fails on meta tensors gets ``{"flops_error": ...}``: that is a
+    lasting fact of the model, cached like the others."""
     import torch
 
     torch.set_num_threads(1)
@@ -41,14 +63,16 @@ def measure_architecture(units: list[Unit]) -> list[tuple[Unit, dict[str, Any]]]
     for unit in units:
         try:
             construction, kwargs = _construction(unit)
-            if (construction, unit.image_size) not in measured:
+            done = (construction, unit.what, unit.image_size if unit.what == FLOPS else None)
+            if done not in measured:
                 if construction not in models:
                     models[construction] = _build(unit.full_name, kwargs)
-                measured[(construction, unit.image_size)] = _facts(models[construction], unit.image_size,
-                                                                   construction[2])
-            out.append((unit, measured[(construction, unit.image_size)]))
+                model = models[construction]
+                measured[done] = _flops(model, unit.image_size, construction[2]) if unit.what == FLOPS \
+                    else _model_facts(model)
+            out.append((unit, measured[done]))
         except Exception as error:  # any model code may fail on meta tensors: report it, measure the rest
-            out.append((unit, {"error": f"{type(error).__name__}: {error}".strip()[:300]}))
+            out.append((unit, {"error": _describe(error)}))
     return out
 
 
@@ -73,29 +97,17 @@ def _build(full_name: str, kwargs: dict[str, Any]):
         return timm.create_model(full_name, pretrained=False, **kwargs).eval()
 
 
-def _facts(model, size: int, channels: int) -> dict[str, Any]:
-    facts: dict[str, Any] = {"parameters": sum(p.numel() for p in model.parameters())}
-    state = state_dict_facts(model.state_dict())
-    facts.update(tensors=state["tensors"], tensor_bytes=state["tensor_bytes"],
-                 checkpoint_sizes=checkpoint.expected_sizes(state), image_size=size)
+def _model_facts(model) -> dict[str, Any]:
+    """Parameter count, and the checkpoint summary of the state_dict (buffers included)."""
+    shapes = [[k, str(t.dtype).removeprefix("torch."), list(t.shape)] for k, t in model.state_dict().items()]
+    return {"parameters": sum(p.numel() for p in model.parameters()), **checkpoint.summary(shapes)}
+
+
+def _flops(model, size: int, channels: int) -> dict[str, Any]:
     try:
-        facts["flops"] = flops(model, size, channels)
-    except Exception as error:  # a data-dependent forward cannot run on meta tensors; the rest stands
-        facts["flops"] = None
-        facts["flops_error"] = f"{type(error).__name__}: {error}".strip()[:300]
-    return facts
-
-
-def state_dict_facts(state_dict) -> dict[str, Any]:
-    """What a checkpoint's size depends on: tensor count, bytes, key lengths, dimensions, shapes."""
-    tensors = list(state_dict.values())
-    return {
-        "tensors": len(tensors),
-        "tensor_bytes": sum(t.numel() * t.element_size() for t in tensors),
-        "key_chars": sum(len(k) for k in state_dict),
-        "dims": sum(t.dim() for t in tensors),
-        "shapes": [[k, str(t.dtype).removeprefix("torch."), list(t.shape)] for k, t in state_dict.items()],
-    }
+        return {"flops": flops(model, size, channels)}
+    except Exception as error:  # a data-dependent forward cannot run on meta tensors
+        return {"flops_error": _describe(error)}
 
 
 def flops(model, size: int, channels: int = 3) -> int:
@@ -107,3 +119,7 @@ def flops(model, size: int, channels: int = 3) -> int:
     with counter, torch.no_grad():
         model(torch.empty(1, channels, size, size, device="meta"))
     return int(counter.get_total_flops())
+
+
+def _describe(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}".strip()[:300]

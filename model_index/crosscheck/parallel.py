@@ -1,4 +1,10 @@
-"""Measure many units: from the cache when it has them, else in a process pool over architectures."""
+"""Measure many units: from the cache when it has them, else in a process pool over architectures.
+
+Workers start from a fresh interpreter (forkserver, else spawn), never by forking a parent that
+has run torch; each holds torch and timm (~700 MB), so there are at most `MAX_WORKERS`.
+A worker that dies (segfault, out-of-memory kill) breaks the pool: the groups it took down are
+measured again one at a time, and only a group that kills its worker again is given up, as an
+``{"error": ...}`` for each of its units (which the run reports as notices)."""
 
 from __future__ import annotations
 
@@ -6,25 +12,31 @@ import multiprocessing
 import os
 import sys
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from typing import Any, Callable
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, Callable, Iterator
 
 from .cache import Cache
-from .measure import Unit, measure_architecture
+from .measure import Unit, measure_architecture, valid
 
 PROGRESS_THRESHOLD = 8  # show a bar when at least this many units are measured
+MAX_WORKERS = 4  # each worker holds torch and timm
+PRELOAD = ["torch", "timm", "model_index.crosscheck.measure"]  # imported once, by the fork server
+
+Measure = Callable[[list[Unit]], list]
 
 
 def measure_all(units: set[Unit], cache: Cache, progress: bool = False, workers: int | None = None,
-                measure: Callable[[list[Unit]], list] = measure_architecture) -> dict[Unit, dict[str, Any]]:
+                measure: Measure = measure_architecture) -> dict[Unit, dict[str, Any]]:
     """Facts for every unit. Cached facts are read, the rest are measured and cached.
 
     Units are grouped by architecture: one pool task builds one architecture's models, so a model
-    checked at several image sizes is built once per size, in one process."""
+    checked at several image sizes is built once per size, in one process. A cached entry that
+    is not what `measure` gives (another format, a damaged file) counts as missing."""
     facts: dict[Unit, dict[str, Any]] = {}
     groups: dict[str, list[Unit]] = {}
     for unit in sorted(units):
         cached = cache.get(unit.key)
-        if cached is not None:
+        if valid(unit, cached):
             facts[unit] = cached
         else:
             groups.setdefault(unit.arch, []).append(unit)
@@ -42,18 +54,68 @@ def measure_all(units: set[Unit], cache: Cache, progress: bool = False, workers:
     return facts
 
 
-def _run(groups: list[list[Unit]], workers: int | None, measure):
-    workers = min(workers or os.cpu_count() or 1, len(groups))
+def worker_count(groups: int, workers: int | None = None) -> int:
+    """`workers` if given, else one per CPU up to MAX_WORKERS; never more than there are groups."""
+    return max(min(workers or min(os.cpu_count() or 1, MAX_WORKERS), groups), 1)
+
+
+def _run(groups: list[list[Unit]], workers: int | None, measure: Measure) -> Iterator[tuple[Unit, dict]]:
+    workers = worker_count(len(groups), workers)
     if workers <= 1:
         for group in groups:
             yield from measure(group)
         return
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     # architectures with the most units first, so that no worker is left with a long task at the end
     groups = sorted(groups, key=lambda g: -len(g))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        for future in as_completed([pool.submit(measure, group) for group in groups]):
-            yield from future.result()
+    broken = []
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
+        futures = {pool.submit(measure, group): group for group in groups}
+        for future in as_completed(futures):
+            try:
+                results = future.result()
+            except BrokenProcessPool:  # a worker died: this group may be its victim or its cause
+                broken.append(futures[future])
+                continue
+            except Exception as error:  # the task itself failed (e.g. its result would not pickle)
+                results = _failed(futures[future], f"{type(error).__name__}: {error}")
+            yield from results
+    yield from _one_at_a_time(broken, measure)
+
+
+def _one_at_a_time(groups: list[list[Unit]], measure: Measure) -> Iterator[tuple[Unit, dict]]:
+    """Measure groups in one worker, one task at a time, so that a worker's death names its group."""
+    pool = None
+    try:
+        for group in groups:
+            pool = pool or ProcessPoolExecutor(max_workers=1, mp_context=_context())
+            try:
+                results = pool.submit(measure, group).result()
+            except BrokenProcessPool:
+                pool.shutdown()
+                pool = None
+                results = _failed(group, "the measuring process died (crash or out of memory)")
+            except Exception as error:
+                results = _failed(group, f"{type(error).__name__}: {error}")
+            yield from results
+    finally:
+        if pool is not None:
+            pool.shutdown()
+
+
+def _failed(group: list[Unit], error: str) -> list[tuple[Unit, dict]]:
+    return [(unit, {"error": error}) for unit in group]
+
+
+def _context():
+    """forkserver where it exists (POSIX), else spawn: never fork a process holding torch's threads.
+
+    The fork server imports torch and timm once, before any of them runs, and workers fork from
+    it with both imported (a setting for the whole process, used when the server first starts)."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(PRELOAD)
+    return context
 
 
 def _bar(total: int, progress: bool):

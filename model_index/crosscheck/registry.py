@@ -1,14 +1,18 @@
 """A plain-data snapshot of timm's model registry: what resolution and the config checks need.
 
 Building it imports timm (and torch); the snapshot is JSON, so a warm run loads it from the cache
-and never imports either."""
+and never imports either. Source files are stored relative to the directory holding the timm
+package and resolved against the installed timm at use, so one snapshot serves every
+installation of the same timm version."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from functools import cached_property
 from typing import Any
 from urllib.parse import urlparse
 
@@ -25,16 +29,27 @@ class Registry:
     cfgs: dict[str, dict[str, Any]]  # "arch.tag" → selected pretrained_cfg fields
     default_tags: dict[str, str]  # arch → its default tag ("" when it has no pretrained configs)
     deprecated: dict[str, str | None]  # deprecated name → current "arch" or "arch.tag" (None: removed)
-    sources: dict[str, list]  # arch → [module file relative to site-packages, absolute path]
+    sources: dict[str, str]  # arch → its module file relative to site-packages ("timm/models/resnet.py")
     files: dict[str, list[str]] = field(default_factory=dict)  # weights file name → ["arch.tag", ...]
-    hub_ids: dict[str, str] = field(default_factory=dict)  # Hugging Face hub id → "arch.tag"
+    hub_ids: dict[str, list[str]] = field(default_factory=dict)  # Hugging Face hub id → ["arch.tag", ...]
 
     def as_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Registry":
-        return cls(**data)
+    def from_dict(cls, data: Any) -> "Registry | None":
+        """The snapshot `as_dict` wrote, or None when `data` is not one (another version wrote it)."""
+        try:
+            registry = cls(**data)
+        except TypeError:  # fields missing, unknown or not a mapping at all
+            return None
+        mappings = (registry.cfgs, registry.default_tags, registry.deprecated, registry.sources, registry.files,
+                    registry.hub_ids)
+        if not all(isinstance(mapping, dict) for mapping in mappings) or not all(
+                isinstance(path, str) for path in registry.sources.values()) or not all(
+                isinstance(names, list) for names in (*registry.files.values(), *registry.hub_ids.values())):
+            return None
+        return registry
 
     @property
     def architectures(self) -> list[str]:
@@ -52,6 +67,22 @@ class Registry:
 
     def cfg(self, full_name: str) -> dict[str, Any]:
         return self.cfgs.get(full_name, {})
+
+    @cached_property
+    def stems(self) -> dict[str, list[str]]:
+        """Weights file name without its content hash → ["arch.tag", ...] (computed once)."""
+        stems: dict[str, list[str]] = {}
+        for name, full_names in self.files.items():
+            stems.setdefault(without_hash(name), []).extend(full_names)
+        return stems
+
+
+def installed_source(relative: str) -> str | None:
+    """The absolute path of a `Registry.sources` file in the installed timm (found without importing it)."""
+    spec = importlib.util.find_spec("timm")
+    if spec is None or not spec.origin:
+        return None
+    return os.path.join(os.path.dirname(os.path.dirname(spec.origin)), *relative.split("/"))
 
 
 def weights_file(url: str) -> str:
@@ -81,7 +112,7 @@ def build() -> Registry:
 
     cfgs: dict[str, dict[str, Any]] = {}
     files: dict[str, list[str]] = {}
-    hub_ids: dict[str, str] = {}
+    hub_ids: dict[str, list[str]] = {}
     tagged = {name.partition(".")[0] for name in _registry._model_pretrained_cfgs if "." in name}
     for name, cfg in _registry._model_pretrained_cfgs.items():
         if "." not in name and name in tagged:
@@ -91,7 +122,7 @@ def build() -> Registry:
             if location:
                 files.setdefault(weights_file(str(location)), []).append(name)
         if cfg.hf_hub_id and cfg.hf_hub_id.strip("/") and "/" in cfg.hf_hub_id.strip("/"):
-            hub_ids.setdefault(cfg.hf_hub_id.strip("/"), name)
+            hub_ids.setdefault(cfg.hf_hub_id.strip("/"), []).append(name)
     default_tags = {arch: "" for arch in timm.list_models()}
     for arch, default in _registry._model_default_cfgs.items():
         if arch in default_tags:
@@ -101,7 +132,7 @@ def build() -> Registry:
         module = sys.modules.get(_registry.model_entrypoint(arch).__module__)
         path = getattr(module, "__file__", None)
         if path:
-            sources[arch] = [_site_relative(path, timm.__file__), os.path.abspath(path)]
+            sources[arch] = _site_relative(path, timm.__file__)
     return Registry(timm.__version__, cfgs, default_tags, dict(_registry._deprecated_models), sources, files,
                     hub_ids)
 

@@ -6,22 +6,37 @@ architecture's default tag. Naming problems found on the way are findings of the
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
-from functools import lru_cache
+from enum import StrEnum
 
 from ..diagnostics import Finding
+from ..rules.walk import closest
 from .registry import Registry, hub_id, weights_file, without_hash
 
 ID_AT = ("Metadata", "ID")
 NAME_AT = ("Name",)
+SUGGESTION_CUTOFF = 0.6  # architecture names differ by digits and suffixes: suggest generously
+
+
+class Step(StrEnum):
+    """Which evidence resolved a card (`Resolution.step`)."""
+
+    WEIGHTS_HUB_ID = "weights-hub-id"  # the Weights URL's Hugging Face hub id
+    WEIGHTS_FILE = "weights-file"  # the Weights file name, exactly
+    WEIGHTS_STEM = "weights-stem"  # the Weights file name without its content hash
+    ID = "id"  # Metadata.ID (with the tag it names)
+    NAME = "name"  # Name (with the tag it names)
+    DEFAULT_TAG = "default-tag"  # ID or Name without a tag, completed with the architecture's default tag
+    DEPRECATED = "deprecated"  # ID or Name through timm's deprecated-name table
+    UNRESOLVED = "unresolved"
 
 
 @dataclass
 class Resolution:
-    """The exact ``arch.tag`` a card means (None when unknown) and how it was found."""
+    """The exact ``arch.tag`` a card means (None when unknown), which step found it, and how (for messages)."""
 
     full_name: str | None
+    step: Step = Step.UNRESOLVED
     how: str = ""
     findings: list[Finding] = field(default_factory=list)
 
@@ -58,14 +73,11 @@ def resolve(entity, registry: Registry) -> Resolution:
     by_weights = _by_weights(weights, registry, named) if isinstance(weights, str) and weights.strip() else None
     resolved = next((n for n in named if n.full_name), None)
     if by_weights:
-        resolution = Resolution(by_weights[0], by_weights[1])
+        resolution = by_weights
     elif resolved:
-        kind = "deprecated " if resolved.deprecated else ""
-        resolution = Resolution(resolved.full_name, f"from its {kind}{resolved.label} {resolved.value}")
-        if not resolved.deprecated and "." not in resolved.value and "." in resolved.full_name:
-            resolution.how += ", default tag"
+        resolution = _by_name(resolved)
     else:
-        resolution = Resolution(None, "unresolved")
+        resolution = Resolution(None, Step.UNRESOLVED, "unresolved")
     shown = named[0] if named else None  # the ID when there is one: the name a card asserts
     if shown is not None:
         resolution.findings.extend(_name_findings(entity, shown, resolution, registry))
@@ -91,38 +103,44 @@ def _named(entity, at: tuple, label: str, registry: Registry) -> _Named | None:
     return _Named(at, label, value, None, deprecated=False)
 
 
-def _by_weights(url: str, registry: Registry, named: list[_Named]) -> tuple[str, str] | None:
-    """(arch.tag, how) from the Weights URL: hub id, exact file name, then file name without hash."""
+def _by_name(named: _Named) -> Resolution:
+    """The resolution an ID or Name gives."""
+    if named.deprecated:
+        step = Step.DEPRECATED
+    elif "." not in named.value and "." in named.full_name:
+        step = Step.DEFAULT_TAG
+    else:
+        step = Step.ID if named.at == ID_AT else Step.NAME
+    kind = "deprecated " if named.deprecated else ""
+    how = f"from its {kind}{named.label} {named.value}" + (", default tag" if step == Step.DEFAULT_TAG else "")
+    return Resolution(named.full_name, step, how)
+
+
+def _by_weights(url: str, registry: Registry, named: list[_Named]) -> Resolution | None:
+    """From the Weights URL: hub id, exact file name, then file name without hash.
+
+    Several pretrained configs may share a hub id or a file; the one of the architecture the
+    card's ID or Name means is preferred."""
     hub = hub_id(url)
     if hub and hub in registry.hub_ids:
-        return registry.hub_ids[hub], f"from its Weights hub id {hub}"
+        return Resolution(_preferred(registry.hub_ids[hub], named), Step.WEIGHTS_HUB_ID,
+                          f"from its Weights hub id {hub}")
     name = weights_file(url)
     if not name:
         return None
-    candidates = registry.files.get(name)
-    how = f"from its Weights file {name}"
-    if not candidates:
-        candidates = _by_stem(registry).get(without_hash(name), [])
-        how = f"from its Weights file {name}, ignoring the file's hash"
-        if len(set(candidates)) != 1:
-            return None
-    if not candidates:
+    if registry.files.get(name):
+        return Resolution(_preferred(registry.files[name], named), Step.WEIGHTS_FILE,
+                          f"from its Weights file {name}")
+    candidates = registry.stems.get(without_hash(name), [])
+    if len(set(candidates)) != 1:
         return None
+    return Resolution(candidates[0], Step.WEIGHTS_STEM, f"from its Weights file {name}, ignoring the file's hash")
+
+
+def _preferred(candidates: list[str], named: list[_Named]) -> str:
+    """The first candidate of an architecture the card names, else the first candidate."""
     archs = {n.full_name.partition(".")[0] for n in named if n.full_name}
-    preferred = [c for c in candidates if c.partition(".")[0] in archs]
-    return (preferred or candidates)[0], how
-
-
-@lru_cache(maxsize=4)
-def _stems(files: tuple) -> dict[str, list[str]]:
-    stems: dict[str, list[str]] = {}
-    for name, full_names in files:
-        stems.setdefault(without_hash(name), []).extend(full_names)
-    return stems
-
-
-def _by_stem(registry: Registry) -> dict[str, list[str]]:
-    return _stems(tuple((name, tuple(full)) for name, full in registry.files.items()))
+    return next((c for c in candidates if c.partition(".")[0] in archs), candidates[0])
 
 
 def _name_findings(entity, named: _Named, resolution: Resolution, registry: Registry) -> list[Finding]:
@@ -163,5 +181,4 @@ def _conflict(entity, named: _Named, resolution: Resolution, weights: str) -> Fi
 
 def did_you_mean(value: str, registry: Registry) -> str | None:
     """The closest timm architecture name, if any is close."""
-    matches = difflib.get_close_matches(value.partition(".")[0], registry.architectures, n=1, cutoff=0.6)
-    return matches[0] if matches else None
+    return closest(value.partition(".")[0], registry.architectures, cutoff=SUGGESTION_CUTOFF)

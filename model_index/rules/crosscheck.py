@@ -45,6 +45,9 @@ declare("MI303", "file-size-mismatch", "error", """
 declare("MI304", "flops-mismatch", "warning", """
     `Metadata.FLOPs` matches neither counting convention at the card's `Image Size`.
 
+    A model whose forward pass cannot run on meta tensors has no FLOPs to compare; the run
+    says so in a notice.
+
     The model is run once on a meta tensor under `torch.utils.flop_counter.FlopCounterMode`,
     which counts 2 FLOPs per multiply-accumulate of convolutions and matrix products. Cards mix
     conventions, so a value agrees when it is within 5 % of (or rounds to) either the FLOPs or
@@ -105,7 +108,8 @@ declare("MI312", "training-data-mismatch", "warning", """
     Tags name their data: `goog_in21k_ft_in1k` is ImageNet-21k pre-training fine-tuned on
     ImageNet-1k, `fb_ssl_yfcc100m_ft_in1k` YFCC-100M, `ns_jft_in1k` JFT-300M. A card naming a
     dataset the tag does not (JFT-300M for an ImageNet-21k model), or omitting the pre-training
-    dataset the tag names, is reported. Dataset names outside a small vocabulary are not judged.
+    dataset the tag names, is reported. Dataset names outside a small vocabulary are not judged,
+    and a card that writes one is not reported as omitting a dataset (the name may be it).
     """)
 
 declare("MI313", "code-url-mismatch", "warning", """
@@ -113,7 +117,8 @@ declare("MI313", "code-url-mismatch", "warning", """
 
     Only the path is compared (`timm/models/resnet.py`); a line anchor cannot be checked offline
     against the commit a link names. The fix writes a link to the installed release's
-    definition, line anchor included, in the card's repository.
+    definition, line anchor included: in the card's repository when its link already points into
+    a copy of timm (`timm/models/`), else in huggingface/pytorch-image-models.
     """, fixable=True)
 
 declare("MI314", "top1-mismatch", "error", """

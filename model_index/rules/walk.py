@@ -95,8 +95,10 @@ def is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip()) or value in ([], {})
 
 
-def closest(word: str, choices: Iterable[str]) -> str | None:
-    """The choice closest to `word` (case-insensitively), when one is close enough to suggest."""
+def closest(word: str, choices: Iterable[str], cutoff: float = 0.75) -> str | None:
+    """The choice closest to `word` (case-insensitively), when one is close enough to suggest.
+
+    `cutoff` is difflib's similarity ratio a suggestion needs (0 to 1)."""
     by_lower = {choice.lower(): choice for choice in choices}
-    found = difflib.get_close_matches(word.lower(), list(by_lower), n=1, cutoff=0.75)
+    found = difflib.get_close_matches(word.lower(), list(by_lower), n=1, cutoff=cutoff)
     return by_lower[found[0]] if found else None
