@@ -41,8 +41,9 @@ PRELUDE = textwrap.dedent("""
 
 RUN = PRELUDE + textwrap.dedent("""
     from model_index.crosscheck import run
+    from model_index.diagnostics import Result
     start = time.perf_counter()
-    findings = run(cards, Options(cache_dir=sys.argv[2]), [])
+    findings = run(cards, Options(cache_dir=sys.argv[2]), Result())
     print(json.dumps({"seconds": time.perf_counter() - start, "models": len(cards.models),
                       "findings": len(findings), "peak_mb": peak_mb()}))
 """)

@@ -126,6 +126,7 @@ class Result:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     summary: Summary = field(default_factory=Summary)
     notices: list[str] = field(default_factory=list)
+    resolved: dict[Any, str] = field(default_factory=dict)  # model Entity → its timm `arch.tag`
 
 
 @dataclass

@@ -53,7 +53,7 @@ def _cross_check(index: Index, options: Options, result: Result) -> list[Finding
     """Run the timm cross-check when it can run; torch and timm are imported only here."""
     from .crosscheck import run as crosscheck_run
 
-    return crosscheck_run(index, options, result.notices)
+    return crosscheck_run(index, options, result)
 
 
 def locate(finding: Finding, config: Config) -> Diagnostic | None:

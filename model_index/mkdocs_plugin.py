@@ -18,7 +18,7 @@ from mkdocs.structure.files import File, Files
 from .config import load_config
 from .diagnostics import Severity
 from .lint import Options, validate
-from .render import Site, asset_files, names, script_paths, style_paths
+from .render import Site, asset_files, script_paths, style_paths
 from .render.text import split_front_matter
 
 log = logging.getLogger("mkdocs.plugins.model_index")
@@ -56,8 +56,7 @@ class ModelIndexPlugin(BasePlugin[PluginConfig]):
         for d in result.diagnostics:
             level = logging.WARNING if d.severity is Severity.ERROR else logging.INFO
             log.log(level, f"{d.path}:{d.span.line}:{d.span.column}: {d.code} [{d.rule}] {d.message}")
-        self.site = Site(index, docs_dir, self._root(config) / self.config.templates,
-                         names.current_names(index, self.config.cache_dir) if self.config.cross_check else {})
+        self.site = Site(index, docs_dir, self._root(config) / self.config.templates, result.resolved)
         for page, text in self.site.generated(self.config.overview, self.config.rules).items():
             files.append(File.generated(config, page, content=text))
         for uri, path in asset_files().items():

@@ -297,3 +297,22 @@ def test_another_image_size_builds_once_and_counts_flops_once(monkeypatch):
     assert len(built) == 1 and counted == [(256, 3)]
     assert "parameters" in facts[Unit("resnet18.tv_in1k", 224, MODEL)]
     assert set(facts[Unit("resnet18.tv_in1k", 256, FLOPS)]) == {"flops"}
+
+
+def test_the_run_records_each_models_current_timm_name(tmp_path, cache_dir):
+    # The docs site names models by what the validation run resolved, model by model.
+    path = write_card(tmp_path, """\
+        - Name: resnetv2_50x1_bitm
+          Metadata:
+            ID: resnetv2_50x1_bitm
+        - Name: plain
+          Metadata:
+            ID: resnet18
+        - Name: nothing_timm_knows
+        """)
+    index, result = validate([path], options=Options(cache_dir=cache_dir))
+    assert {m.name: result.resolved.get(m) for m in index.models} == {
+        "resnetv2_50x1_bitm": "resnetv2_50x1_bit.goog_in21k_ft_in1k",
+        "plain": f"resnet18.{timm.models.get_pretrained_cfg('resnet18').tag}",
+        "nothing_timm_knows": None,
+    }

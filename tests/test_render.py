@@ -27,7 +27,10 @@ BIT_NAMES = {f"resnetv2_{size}_bitm": f"resnetv2_{size}_bit.goog_in21k_ft_in1k"
 
 
 def site_for(docs: Path, names: dict[str, str] | None = None, templates: Path | None = None) -> Site:
-    return Site(load([docs / "models"]), docs, templates, names or {})
+    """A site of the cards under `docs/models`; `names` maps model names to current timm names."""
+    index = load([docs / "models"])
+    resolved = {m: (names or {})[m.name] for m in index.models if m.name in (names or {})}
+    return Site(index, docs, templates, resolved)
 
 
 def check_golden(name: str, text: str) -> None:
@@ -134,6 +137,19 @@ def test_project_templates_come_first(tmp_path):
     assert "=== \"Create\"" not in rendered  # the project's snippet replaced the default
     section = rendered.split("## Try it\n", 1)[1].split("\n## ", 1)[0]
     assert "Try `resnet18.a1_in1k` first." in section  # the family's smallest model
+
+
+def test_names_are_per_model_not_per_name(tmp_path):
+    # Two cards with the same model names: each model keeps the timm name resolved for it.
+    for card in ("a.md", "b.md"):
+        write_card(tmp_path, card, f"# {card}\n\n")
+    index = load([tmp_path / "models"])
+    resolved = {m: f"{m.name}.from_{Path(m.path).stem}" for m in index.models}
+    site = Site(index, tmp_path, None, resolved)
+    page = {card: site.card(tmp_path / "models" / card, (tmp_path / "models" / card).read_text(encoding="utf-8"))
+            for card in ("a.md", "b.md")}
+    assert ".from_a" in page["a.md"] and ".from_b" not in page["a.md"]
+    assert ".from_b" in page["b.md"] and ".from_a" not in page["b.md"]
 
 
 def test_names_replace_deprecated_ids_in_snippets():

@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib.util
 
 from ..config import ConfigError
-from ..diagnostics import Finding
+from ..diagnostics import Finding, Result
 from ..schema import as_number
 from . import results as results_mod
 from .cache import Cache
@@ -28,8 +28,10 @@ def available() -> bool:
     return all(importlib.util.find_spec(name) is not None for name in ("torch", "timm"))
 
 
-def run(index, options, notices: list[str]) -> list[Finding]:
-    """Cross-check every model of `index`; `notices` receives what the user should know."""
+def run(index, options, result: Result) -> list[Finding]:
+    """Cross-check every model of `index`. `result` receives what the user should know (notices)
+    and the timm name each model resolved to (`resolved`)."""
+    notices = result.notices
     if not available():
         if options.cross_check == "always":
             raise ConfigError(f"--cross-check=always needs torch and timm ({INSTALL_HINT})")
@@ -46,6 +48,7 @@ def run(index, options, notices: list[str]) -> list[Finding]:
         resolution = resolve(entity, registry)
         findings.extend(resolution.findings)
         if resolution.full_name:
+            result.resolved[entity] = resolution.full_name
             plans.append((entity, resolution, *units_for(entity, resolution, registry)))
     facts = measure_all({unit for plan in plans for unit in plan[2:]}, cache, options.progress)
     for entity, resolution, model_unit, flops_unit in plans:

@@ -51,7 +51,7 @@ class Site:
     index: Index
     docs_dir: Path
     templates: Path | None = None
-    names: dict[str, str] = field(default_factory=dict)  # model name → current timm name
+    names: dict[Entity, str] = field(default_factory=dict)  # model → current timm name (`arch.tag`)
     problems: list[Problem] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -159,7 +159,7 @@ def _in_collection(model: Entity) -> str:
     return plain(model.raw.get("In Collection"))
 
 
-def _families(index: Index, names: dict[str, str]) -> dict[str, dict]:
+def _families(index: Index, names: dict[Entity, str]) -> dict[str, dict]:
     """One family per home file (absolute, as loaded): a Markdown card with its models and those
     of data files in a collection it defines; a data file with its models that have no card."""
     collections = {c.name: c for c in index.collections if c.name}
@@ -178,7 +178,7 @@ def _families(index: Index, names: dict[str, str]) -> dict[str, dict]:
         collection = first_collection.get(home) or collections.get(
             next((_in_collection(m) for m in models if _in_collection(m)), ""))
         name = collection.name if collection is not None else Path(home).stem.replace("-", " ").title()
-        views = [model_view(m, names.get(m.name or ""), name) for m in models]
+        views = [model_view(m, names.get(m), name) for m in models]
         families[home] = family_view(name, collection, views)
     return families
 
