@@ -58,7 +58,7 @@ def test_every_static_rule_is_documented():
 def test_rule_codes_keep_their_families():
     codes = {r.code for r in all_rules()}
     assert {"MI008", "MI101", "MI102", "MI103", "MI104", "MI105", "MI106", "MI107",
-            "MI201", "MI202", "MI203", "MI204", "MI205", "MI206", "MI207", "MI208"} <= codes
+            "MI201", "MI202", "MI203", "MI204", "MI205", "MI206", "MI207", "MI208", "MI209"} <= codes
 
 
 # MI008 unknown-key
@@ -268,6 +268,25 @@ def test_url_double_slash_is_fixable(write_file, run_static, make_card):
     [diagnostic] = result.diagnostics
     assert (diagnostic.code, diagnostic.span.line) == ("MI207", 31)
     assert diagnostic.fix.replacement == "https://paperswithcode.com/paper/deep-residual-learning-for-image"
+
+
+@pytest.mark.parametrize("host, known", [
+    ("papperswithcode.com", "paperswithcode.com"), ("githb.com", "github.com"), ("www.arxv.org", "arxiv.org"),
+    ("downloads.pytorch.org", "download.pytorch.org"),
+])
+def test_misspelt_host_is_fixable(write_file, run_static, make_card, host, known):
+    text = CLEAN.replace("https://paperswithcode.com/paper", f"https://{host}/paper")
+    _, result = run_static([write_file("card.md", make_card(text))])
+    [diagnostic] = result.diagnostics
+    assert (diagnostic.code, diagnostic.span.line, diagnostic.suggestion) == ("MI209", 31, known)
+    assert diagnostic.fix.replacement == f"https://{host.replace(host.removeprefix('www.'), known)}/paper/" \
+        "deep-residual-learning-for-image"
+
+
+@pytest.mark.parametrize("host", ["gitlab.com", "rwightman.github.io", "github.io", "paperswithcode.com",
+                                  "example.org"])
+def test_real_hosts_are_not_misspellings(lint_card, host):
+    assert lint_card(CLEAN.replace("paperswithcode.com", host), select="MI209") == []
 
 
 def test_double_slash_in_query_passes(lint_card):

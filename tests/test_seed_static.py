@@ -20,6 +20,7 @@ EXPECTED_SEED = Counter(
     + [("MI205", 51)]  # Training Resources: '' (second model)
     + [("MI201", line) for line in CROP_PCT + IMAGE_SIZE]
     + [("MI207", 235)]  # url: https://papperswithcode.com//paper/...
+    + [("MI209", 235)]  # ... and its host is misspelt
     + [("MI008", 236)]  # `type: model-index` inside the collection
 )
 
@@ -36,7 +37,8 @@ def test_seed_fixes_write_numbers_and_the_collapsed_url(run_static):
     fixes = {(d.code, d.span.line): d.fix.replacement for d in result.diagnostics if d.fix}
     assert fixes[("MI201", 36)] == "1.0" and fixes[("MI201", 37)] == "480"
     assert fixes[("MI207", 235)] == "https://papperswithcode.com/paper/large-scale-learning-of-general-visual"
-    assert len(fixes) == 13
+    assert fixes[("MI209", 235)] == "https://paperswithcode.com//paper/large-scale-learning-of-general-visual"
+    assert len(fixes) == 14
 
 
 def test_seed_as_given_matches_the_fixture(shared, run_static, lines_of, write_file):

@@ -1,7 +1,8 @@
-"""MI206-MI208: links in cards: malformed, doubled slashes, plain http."""
+"""MI206-MI209: links in cards: malformed, doubled slashes, plain http, misspelt hosts."""
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any, Iterator
 from urllib.parse import urlsplit
@@ -16,6 +17,10 @@ URL_KEYS = frozenset({"Code", "Weights", "URL", "Website", "Repository"})
 MAYBE_URL_KEYS = frozenset({"Config", "README", "Image", "Docs", "Paper"})
 _LOOKS_LIKE_URL = re.compile(r"^\s*([a-z][a-z0-9+.-]*:|www\.)", re.I)
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*$", re.I)
+# Hosts that model cards link to; a host one or two letters away from one of them is a typo.
+KNOWN_HOSTS = ("arxiv.org", "paperswithcode.com", "github.com", "raw.githubusercontent.com",
+               "huggingface.co", "download.pytorch.org", "pytorch.org", "openreview.net",
+               "storage.googleapis.com", "dl.fbaipublicfiles.com", "doi.org")
 
 
 @rule("MI206", "invalid-url", "error")
@@ -62,6 +67,54 @@ def insecure_url(index: Index) -> Iterator[Finding]:
             fixed = "https://" + url[len("http://"):]
             yield Finding("MI208", "link uses http instead of https", expected=fixed, actual=url,
                           replacement=fixed, fix_description="use https", **where)
+
+
+@rule("MI209", "misspelt-host", "warning", fixable=True)
+def misspelt_host(index: Index) -> Iterator[Finding]:
+    """A link whose host is a letter or two away from a host model cards commonly link to.
+
+    Such a link looks right at a glance and fails when followed. The hosts compared with are
+    arxiv.org, paperswithcode.com, github.com, raw.githubusercontent.com, huggingface.co,
+    (download.)pytorch.org, openreview.net, storage.googleapis.com, dl.fbaipublicfiles.com and
+    doi.org. Hosts shorter than 12 characters may differ by one letter, longer ones by two. The fix
+    writes the known host.
+
+    Example: `https://papperswithcode.com/paper/x` → `https://paperswithcode.com/paper/x`.
+    """
+    for where, url in _urls(index):
+        if not _is_valid(url):
+            continue
+        host = urlsplit(url).hostname or ""
+        bare = host.removeprefix("www.")
+        known = _known_host_near(bare)
+        if known:
+            start = url.lower().index(bare)
+            fixed = url[:start] + known + url[start + len(bare):]
+            yield Finding("MI209", f"host '{host}' looks misspelt", expected=fixed, actual=url,
+                          replacement=fixed, fix_description=f"write {known}", suggestion=known, **where)
+
+
+@functools.lru_cache(maxsize=1024)
+def _known_host_near(host: str) -> str | None:
+    """The known host `host` is one or two edits away from, if any (a card links few hosts)."""
+    if host in KNOWN_HOSTS:
+        return None
+    for known in KNOWN_HOSTS:
+        allowed = 1 if len(known) < 12 else 2  # gitlab.com and github.io are real, not typos
+        if abs(len(known) - len(host)) <= allowed and _edit_distance(host, known) <= allowed:
+            return known
+    return None
+
+
+def _edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance (insertions, deletions, substitutions), for short strings."""
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
 
 
 def _urls(index: Index) -> Iterator[tuple[dict[str, Any], str]]:
