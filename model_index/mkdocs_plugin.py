@@ -12,10 +12,11 @@ from pathlib import Path
 
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from .config import load_config
+from .config import ConfigError, load_config
 from .diagnostics import Severity
 from .lint import Options, validate
 from .render import Site, asset_files, script_paths, style_paths
@@ -50,7 +51,10 @@ class ModelIndexPlugin(BasePlugin[PluginConfig]):
         docs_dir = Path(config.docs_dir)  # absolute, as mkdocs gives pages their abs_src_path
         options = Options(cross_check="always" if self.config.cross_check else "never",
                           cache_dir=self.config.cache_dir)
-        index, result = validate([docs_dir / self.config.cards], load_config(start=self._root(config)), options)
+        try:
+            index, result = validate([docs_dir / self.config.cards], load_config(start=self._root(config)), options)
+        except ConfigError as error:  # a clear build error, not a traceback
+            raise PluginError(f"model-index: {error}") from error
         for notice in result.notices:
             log.info(notice)
         for d in result.diagnostics:

@@ -179,3 +179,10 @@ def test_serve_watches_the_templates_folder(project):
     server = _Server()
     config.plugins["model-index"].on_serve(server, config=config, builder=None)
     assert server.watched == [str(project / "templates")]
+
+
+def test_a_configuration_error_stops_the_build_without_a_traceback(project, tmp_path):
+    (project / "pyproject.toml").write_text("[tool.model-index]\nselect = ['MI999']\n", encoding="utf-8")
+    run = mkdocs_build(project, tmp_path / "site", strict=False)
+    assert run.returncode != 0
+    assert "MI999" in run.stderr and "Traceback" not in run.stderr
