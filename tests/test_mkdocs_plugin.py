@@ -60,6 +60,8 @@ def test_site_builds_strict_with_generated_pages(project, tmp_path):
     assert "tabbed-set" in card and "Type: model-index" not in card
     assert 'src="../../assets/model-index/vendor/chart.umd.min.js"' in card
     assert not re.search(r"<script[^>]+src=\"https?://", card), "the site must load no script from a CDN"
+    rules = (site / "rules" / "index.html").read_text(encoding="utf-8")
+    assert 'id="mi301-image-size-mismatch"' in rules  # the anchor SARIF's helpUri links to
 
 
 def test_broken_card_fails_strict_with_file_and_line(project, tmp_path):

@@ -221,5 +221,5 @@ def test_sarif_links_rules_to_the_documentation(monkeypatch):
     monkeypatch.setattr(sarif, "documentation_url", lambda: "https://docs.example.org/model-index/")
     driver = json.loads(report.format_report(_result(_size()), "sarif", {}))["runs"][0]["tool"]["driver"]
     assert driver["informationUri"] == "https://docs.example.org/model-index/"
-    assert all(r["helpUri"] == f"https://docs.example.org/model-index/rules/#{r['id'].lower()}"
+    assert all(r["helpUri"] == f"https://docs.example.org/model-index/rules/#{r['id'].lower()}-{r['name']}"
                for r in driver["rules"])

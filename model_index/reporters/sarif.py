@@ -59,7 +59,7 @@ def _descriptor(rule, home: str | None) -> dict:
         "properties": {"tags": [rule.family]},
     }
     if home:  # without a documentation address there is nothing true to link to
-        descriptor["helpUri"] = f"{home}rules/#{rule.code.lower()}"
+        descriptor["helpUri"] = f"{home}rules/#{rule.code.lower()}-{rule.name}"  # the rules page anchor
     return descriptor
 
 
