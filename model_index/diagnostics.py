@@ -66,6 +66,11 @@ class Diagnostic:
     suggestion: str | None = None
 
     @property
+    def location(self) -> str:
+        """`path:line:column`, as linters and editors write a place in a file."""
+        return f"{self.path}:{self.span.line}:{self.span.column}"
+
+    @property
     def sort_key(self) -> tuple:
         return (self.path, self.span.line, self.span.column, self.code, self.message)
 

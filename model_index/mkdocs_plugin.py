@@ -59,7 +59,7 @@ class ModelIndexPlugin(BasePlugin[PluginConfig]):
             log.info(notice)
         for d in result.diagnostics:
             level = logging.WARNING if d.severity is Severity.ERROR else logging.INFO
-            log.log(level, f"{d.path}:{d.span.line}:{d.span.column}: {d.code} [{d.rule}] {d.message}")
+            log.log(level, f"{d.location}: {d.code} [{d.rule}] {d.message}")
         self.site = Site(index, docs_dir, self._root(config) / self.config.templates, result.resolved)
         for page, text in self.site.generated(self.config.overview, self.config.rules).items():
             files.append(File.generated(config, page, content=text))

@@ -13,7 +13,7 @@ MAX_EXCERPT_LINES = 6
 def concise(result: Result, texts: dict[str, str], color: bool = False) -> str:
     """`path:line:col: CODE [severity] message`, one problem a line, then the summary line."""
     style = Styler(color)
-    lines = [f"{style(_location(d), bold=True)}: {style(d.code, bold=True)} "
+    lines = [f"{style(d.location, bold=True)}: {style(d.code, bold=True)} "
              f"[{style.severity(d.severity)}] {d.message}" for d in result.diagnostics]
     lines += [summary_line(result), *fixable_line(result)]
     return "\n".join(lines) + "\n"
@@ -26,16 +26,12 @@ def full(result: Result, texts: dict[str, str], color: bool = False) -> str:
     return "".join(block + "\n" for block in blocks) + "\n".join([summary_line(result), *fixable_line(result)]) + "\n"
 
 
-def _location(d: Diagnostic) -> str:
-    return f"{d.path}:{d.span.line}:{d.span.column}"
-
-
 def _full_one(d: Diagnostic, text: str | None, style: Styler) -> str:
     fixable = " [*]" if d.fix else ""
     out = [f"{style(d.code, bold=True)}{fixable} [{style.severity(d.severity)}] {d.message}"]
     excerpt = _excerpt(d, text)
     gutter = " " * len(str(excerpt[-1][0])) if excerpt else " "
-    out.append(f"{gutter}{style('-->', fg='blue')} {_location(d)}")
+    out.append(f"{gutter}{style('-->', fg='blue')} {d.location}")
     if excerpt:
         bar = style("|", fg="blue")
         out.append(f"{gutter} {bar}")

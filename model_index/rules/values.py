@@ -100,9 +100,8 @@ def empty_value(index: Index) -> Iterator[Finding]:
     """
     for entity in index.entities:
         for at, value in walk.leaves(entity.raw):
-            if value is None or isinstance(value, str) and not value.strip():
-                if not _reported_elsewhere(entity, at):
-                    yield Finding("MI205", f"{entity.field_name(at)} is empty", entity=entity, at=at, actual=value)
+            if walk.is_blank(value) and not _reported_elsewhere(entity, at):
+                yield Finding("MI205", f"{entity.field_name(at)} is empty", entity=entity, at=at, actual=value)
 
 
 def _reported_elsewhere(entity, at: tuple) -> bool:
