@@ -49,10 +49,11 @@ def split_selectors(values: tuple[str, ...]) -> list[str]:
 
 
 def configure(config_file: Path | None, select: tuple[str, ...], ignore: tuple[str, ...]) -> Config:
-    """The pyproject settings with the command line's selection applied (select replaces, ignore adds)."""
+    """The pyproject settings with the command line's selection applied (select replaces the
+    configured select and extend-select, ignore adds)."""
     config = load_config(config_file)
     if select:
-        config.select = check_selectors(split_selectors(select), "--select")
+        config.select, config.extend_select = check_selectors(split_selectors(select), "--select"), []
     if ignore:
         config.ignore = config.ignore + check_selectors(split_selectors(ignore), "--ignore")
     return config
@@ -106,6 +107,9 @@ def validate_command(paths, output_format, output_file, strict, exit_zero, stati
         progress=sys.stderr.isatty() if progress is None else progress,
     )
     index, result = validate(paths, config, options)
+    if not found_cards(paths, index):
+        click.echo(f"model-index: no model card found in {', '.join(map(str, paths))}: nothing was checked", err=True)
+        sys.exit(EXIT_FAILURE)
     if fix:
         index, result = _fix(paths, config, options, index, result)
     for notice in result.notices:
@@ -126,6 +130,13 @@ def validate_command(paths, output_format, output_file, strict, exit_zero, stati
     if fmt == "github":
         write_job_summary(result)
     sys.exit(exit_code(result, strict, exit_zero))
+
+
+def found_cards(paths, index) -> bool:
+    """Whether the run had a card to check: a file given by name that exists, or model-index
+    metadata found under a folder (Markdown pages without it, and YAML files such as mkdocs.yml,
+    do not count)."""
+    return bool(index.blocks) or any(Path(p).is_file() for p in paths)
 
 
 def _show_diff(result, texts: dict[str, str]) -> int:

@@ -7,7 +7,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from . import schema
 from .diagnostics import Finding, Span
@@ -16,6 +16,15 @@ from .extract import (DATA_SUFFIXES, MARKDOWN_SUFFIXES, Block, blocks_in_data_fi
 from .yamltree import Tree
 
 SKIPPED_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", "site", ".tox"}
+# What the folder walk reads: Markdown cards (.mdx, Hugging Face's docs format, included) and data files.
+WALKED_SUFFIXES = MARKDOWN_SUFFIXES | {".mdx"} | DATA_SUFFIXES
+
+Excluded = Callable[[Path, bool], bool]  # (path, is a folder) → whether the folder walk skips it
+
+
+def skipped_by_default(path: Path, is_dir: bool) -> bool:
+    """Hidden folders, virtual environments, built sites and caches."""
+    return is_dir and (path.name in SKIPPED_DIRS or path.name.startswith("."))
 
 
 @dataclass(eq=False)
@@ -117,13 +126,15 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def load(paths: Iterable[str | Path]) -> Index:
-    """Load every card under `paths` (files or directories) and every file they import."""
+def load(paths: Iterable[str | Path], excluded: Excluded = skipped_by_default) -> Index:
+    """Load every card under `paths` (files or directories) and every file they import.
+
+    The folder walk passes over what `excluded` names; a file given explicitly is always read."""
     loader = _Loader()
     for given in paths:
         given = Path(given)
         if given.is_dir():
-            for found in _cards_under(given):
+            for found in _cards_under(given, excluded):
                 loader.add(found, explicit=False)
         else:
             loader.add(given, explicit=True)
@@ -131,12 +142,12 @@ def load(paths: Iterable[str | Path]) -> Index:
     return loader.index
 
 
-def _cards_under(directory: Path) -> list[Path]:
+def _cards_under(directory: Path, excluded: Excluded) -> list[Path]:
     found = []
     for root, dirs, files in os.walk(directory):
-        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS and not d.startswith("."))
+        dirs[:] = sorted(d for d in dirs if not excluded(Path(root) / d, True))
         for name in sorted(files):
-            if Path(name).suffix.lower() in MARKDOWN_SUFFIXES | DATA_SUFFIXES:
+            if Path(name).suffix.lower() in WALKED_SUFFIXES and not excluded(Path(root) / name, False):
                 found.append(Path(root) / name)
     return found
 

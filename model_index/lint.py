@@ -13,7 +13,7 @@ from . import index as index_mod
 from .config import Config
 from .diagnostics import Diagnostic, Finding, Fix, Result, Span
 from .index import Index
-from .rules import REGISTRY, checks
+from .rules import REGISTRY, checks, parse
 
 
 @dataclass
@@ -32,8 +32,9 @@ def validate(paths: Iterable[str | Path], config: Config | None = None, options:
     """Check every card under `paths`; returns the index and the run's diagnostics."""
     config = config or Config()
     options = options or Options()
-    index = index or index_mod.load(paths)
+    index = index or index_mod.load(paths, config.excluded)
     findings = list(index.findings)
+    findings.extend(parse.unknown_keys(index, config.extra_keys))
     for rule in checks():
         if config.rule_severity(rule) is not None:
             findings.extend(rule.check(index))
@@ -60,20 +61,20 @@ def locate(finding: Finding, config: Config) -> Diagnostic | None:
     """Turn a finding into a diagnostic at its file line, with the configured severity
     (the rule modules are registered: `validate` has asked for the checks)."""
     rule = REGISTRY[finding.code]
-    severity = config.rule_severity(rule)
+    entity = finding.entity
+    path = entity.path if entity is not None else finding.file or ""
+    severity = config.rule_severity(rule, path)
     if severity is None:
         return None
-    entity = finding.entity
     fix_span, style = None, None
     if entity is not None:
-        path = entity.path
         span = entity.key_span(finding.at) if finding.on_key else entity.span(finding.at)
         field = entity.field_name(finding.at)
         model = entity.name if entity.kind == "model" else None
         fix_span = entity.editable_span(finding.at)
         style = entity.tree.styles.get(entity.base + tuple(finding.at))
     else:
-        path, span, field, model = finding.file or "", finding.span or Span.point(1), None, None
+        span, field, model = finding.span or Span.point(1), None, None
     fix = None
     if finding.replacement is not None and fix_span is not None:
         fix = Fix(fix_span, to_yaml(finding.replacement, style),

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import copy
 import re
-from typing import Annotated, Any, Union, get_args, get_origin
+from dataclasses import dataclass
+from typing import Annotated, Any, Callable, Union, get_args, get_origin
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
@@ -57,6 +58,28 @@ class PaperRef(Node):
 
 
 PaperField = Union[str, PaperRef]
+
+
+class CodeRef(Node):
+    """`Code` written as a mapping, as OpenMMLab's metafiles do: `{URL: ..., Version: v0.20.1}`."""
+
+    url: str | None = Field(None, alias="URL")
+    """Link to the code that defines the model."""
+    version: Union[str, int, float] | None = Field(None, alias="Version")
+    """The release of the code that the link points into, e.g. v0.20.1."""
+
+
+CodeField = Union[str, CodeRef]
+
+
+def url_of_code(code: Any) -> str | None:
+    """The link a `Code` value holds, whether written as a string or as a mapping with a `URL`
+    (raw card data or a validated node): the one place that knows both shapes."""
+    if isinstance(code, CodeRef):
+        code = code.url
+    elif isinstance(code, dict):
+        code = code.get("URL")
+    return code if isinstance(code, str) else None
 
 
 class Metadata(Node):
@@ -148,8 +171,8 @@ class Model(Node):
     """Evaluation results."""
     paper: PaperField | None = Field(None, alias="Paper")
     """The paper that introduced the model."""
-    code: str | None = Field(None, alias="Code")
-    """Link to the code that defines the model."""
+    code: CodeField | None = Field(None, alias="Code")
+    """Link to the code that defines the model: a URL, or a mapping with `URL` and `Version`."""
     weights: str | None = Field(None, alias="Weights")
     """Link to the checkpoint file."""
     config: str | None = Field(None, alias="Config")
@@ -167,8 +190,8 @@ class Collection(Node):
     """The paper that introduced the family."""
     metadata: Metadata | None = Field(None, alias="Metadata")
     """Facts shared by the collection's models."""
-    code: str | None = Field(None, alias="Code")
-    """Link to the code of the family."""
+    code: CodeField | None = Field(None, alias="Code")
+    """Link to the code of the family: a URL, or a mapping with `URL` and `Version`."""
     readme: str | None = Field(None, alias="README")
     """Link or path to the family's documentation."""
     image: str | None = Field(None, alias="Image")
@@ -205,7 +228,7 @@ class ModelIndex(Node):
     """Marks an HTML comment as model-index metadata (``model-index``)."""
 
 
-SCHEMA_NODES: tuple[type[Node], ...] = (ModelIndex, Model, Collection, Metadata, Result, PaperRef, Library)
+SCHEMA_NODES: tuple[type[Node], ...] = (ModelIndex, Model, Collection, Metadata, Result, PaperRef, CodeRef, Library)
 
 
 def aliases(node: type[Node]) -> list[str]:
@@ -213,16 +236,17 @@ def aliases(node: type[Node]) -> list[str]:
     return [f.alias for f in node.model_fields.values()]
 
 
-def _squash(key: str) -> str:
+def comparable_key(key: str) -> str:
+    """The form in which the format compares keys: case, spaces, `_` and `-` do not matter."""
     return re.sub(r"[\s_-]+", "", key).lower()
 
 
-_CANONICAL = {_squash(alias): alias for node in SCHEMA_NODES for alias in aliases(node)}
+_CANONICAL = {comparable_key(alias): alias for node in SCHEMA_NODES for alias in aliases(node)}
 
 
 def canonical_key(key: str) -> str:
     """``in collection`` → ``In Collection``; unknown keys stay as written."""
-    return _CANONICAL.get(_squash(key), key)
+    return _CANONICAL.get(comparable_key(key), key)
 
 
 def _is_numeric(annotation: Any) -> bool:
@@ -279,3 +303,40 @@ def _without(data: Any, paths) -> Any:
             parent = parent[step]
         parent.pop(path[-1])
     return data
+
+
+# Keys a zoo adds on purpose (`extra-keys` of the configuration): the types they may declare, and
+# where they may be scoped. A JSON Schema of a zoo is the models above plus these declarations.
+
+
+@dataclass(frozen=True)
+class ValueType:
+    """A type an extra key may declare: its JSON Schema and the check of a card's value."""
+
+    json_schema: dict[str, Any]
+    accepts: Callable[[Any], bool]
+
+
+# The types of `extra-keys`. Numbers may be written as strings ('5.2'), as the schema reads them.
+EXTRA_KEY_TYPES: dict[str, ValueType] = {
+    "string": ValueType({"type": "string"}, lambda v: isinstance(v, str)),
+    "number": ValueType({"type": "number"}, lambda v: as_number(v) is not None),
+    "integer": ValueType({"type": "integer"}, lambda v: isinstance(as_number(v), int)),
+    "boolean": ValueType({"type": "boolean"}, lambda v: isinstance(v, bool)),
+    "list": ValueType({"type": "array"}, lambda v: isinstance(v, list)),
+    "mapping": ValueType({"type": "object"}, lambda v: isinstance(v, dict)),
+    "any": ValueType({}, lambda v: True),
+}
+# Where an extra key may be scoped: a model's or collection's own keys, or one of their parts.
+EXTRA_KEY_SCOPES = ("Models", "Collections", "Metadata", "Results", "Paper", "Code")
+
+
+def extra_key(declaration: str) -> tuple[str | None, str]:
+    """(scope, key) of an `extra-keys` declaration: `Metadata.Training Memory (GB)` is the key
+    `Training Memory (GB)` in any Metadata; a declaration without a known scope before its first
+    dot (`Converted From`) may appear anywhere."""
+    scope, dot, key = declaration.partition(".")
+    known = {s.lower(): s for s in EXTRA_KEY_SCOPES}
+    if dot and key and scope.lower() in known:
+        return known[scope.lower()], key
+    return None, declaration

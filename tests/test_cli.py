@@ -265,3 +265,48 @@ def test_a_block_scalar_is_reported_but_never_rewritten(run, tmp_path):
     assert [(d["code"], d["line"], d["fix"]) for d in report["diagnostics"]] == [("MI204", 7, None)]
     run("validate", "card.md", "--no-cross-check", "--fix")
     assert (tmp_path / "card.md").read_text(encoding="utf-8") == text
+
+
+@pytest.mark.parametrize("layout, given", [
+    ({}, "missing.md"),  # no file given exists
+    ({"docs/mkdocs.yml": "site_name: Zoo\nnav: [index.md]\n", "docs/.github/ci.yml": "on: push\n"}, "docs"),
+    ({"docs/index.md": "# A page without metadata\n"}, "docs"),
+    ({"docs/card.markdown.txt": CLEAN}, "docs"),
+])
+def test_a_run_that_finds_no_card_says_so_and_exits_2(run, tmp_path, layout, given):
+    for name, text in layout.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    result = run("validate", given, "--no-cross-check")
+    assert result.exit_code == 2 and "no model card found" in result.stderr and result.stdout == ""
+
+
+def test_a_markdown_file_given_by_name_is_checked_even_without_metadata(run, tmp_path):
+    _card(tmp_path, "# Just prose\n", "README.md")
+    assert run("validate", "README.md", "--no-cross-check").exit_code == 0  # as the pre-commit hook passes it
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared is not available")
+def test_mdx_cards_are_read_like_markdown(run, tmp_path):
+    (tmp_path / "docs").mkdir()
+    for card in ("big-transfer.md", "resnet.md"):
+        text = (CORPUS / card).read_text(encoding="utf-8")
+        (tmp_path / "docs" / card).with_suffix(".mdx").write_text(text, encoding="utf-8")
+    as_mdx = _json(run("validate", "docs", "--no-cross-check", "--output-format", "json"))
+    as_md = _json(run("validate", *(str(CORPUS / c) for c in ("big-transfer.md", "resnet.md")),
+                      "--no-cross-check", "--output-format", "json"))
+    assert as_mdx["summary"] == as_md["summary"] and as_mdx["summary"]["models"] > 10
+    assert [(d["code"], d["line"]) for d in as_mdx["diagnostics"]] == \
+        [(d["code"], d["line"]) for d in as_md["diagnostics"]]
+
+
+def test_the_pre_commit_hook_passes_mdx_cards():
+    import re
+
+    import yaml
+
+    [hook] = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    files = re.compile(hook["files"])
+    assert all(files.search(p) for p in ("docs/resnet.md", "hfdocs/source/models/resnet.mdx", "model-index.yml"))
+    assert not any(files.search(p) for p in ("mkdocs.yml", "notes.txt"))
+

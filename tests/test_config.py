@@ -114,3 +114,75 @@ def test_an_unrelated_pyproject_with_a_scalar_tool_is_skipped(tmp_path):
     (nested / "pyproject.toml").write_text("[tool.model-index]\nignore = ['MI205']\n", encoding="utf-8")
     assert find_pyproject(tmp_path) is None
     assert find_pyproject(nested) == nested / "pyproject.toml"
+
+
+@pytest.mark.parametrize("table, message", [
+    ({"selct": ["MI2"]}, "did you mean 'select'"),
+    ({"select": ["unknwn-key"]}, "did you mean 'unknown-key'"),
+    ({"extend-select": ["MI99"]}, "MI99"),
+    ({"per-file-ignores": {"legacy/*": ["number-as-strng"]}}, "did you mean 'number-as-string'"),
+    ({"per-file-ignores": ["legacy/*"]}, "per-file-ignores"),
+    ({"exclude": "site/"}, None),
+    ({"extend-exclude": [3]}, "extend-exclude"),
+    ({"extra-keys": {"Converted From": "mapp"}}, "did you mean 'mapping'"),
+    ({"extra-keys": {"Metdata.Training Memory (GB)": "number"}}, "did you mean 'Metadata'"),
+    ({"extra-keys": {"Downstream": ["list"]}}, "Downstream"),
+    ({"baseline": 3}, "baseline"),
+])
+def test_new_settings_are_checked_with_a_did_you_mean(table, message):
+    if message is None:
+        assert from_table(table).exclude == ["site/"]
+        return
+    with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        from_table(table)
+
+
+def test_extend_select_adds_to_select_and_per_file_ignores_remove_by_path(tmp_path):
+    config = from_table({"select": ["MI0"], "extend-select": ["MI201"],
+                         "per-file-ignores": {"legacy/": ["MI0"], "*.mdx": ["MI201"], "docs/old/*.md": ["ALL"]}})
+    config.source = tmp_path / "pyproject.toml"
+    number_as_string = REGISTRY["MI201"]
+    assert config.rule_severity(number_as_string) is number_as_string.severity
+    assert config.rule_severity(REGISTRY["MI205"]) is None
+    assert config.rule_severity(WRONG_TYPE, str(tmp_path / "legacy" / "a" / "card.md")) is None
+    assert config.rule_severity(WRONG_TYPE, str(tmp_path / "new" / "card.md")) is not None
+    assert config.rule_severity(number_as_string, str(tmp_path / "new" / "card.mdx")) is None
+    assert config.rule_severity(number_as_string, str(tmp_path / "new" / "card.md")) is not None
+    assert config.rule_severity(WRONG_TYPE, str(tmp_path / "docs" / "old" / "x.md")) is None
+    assert config.rule_severity(WRONG_TYPE, str(tmp_path / "x" / "docs" / "old" / "x.md")) is not None
+
+
+def test_the_command_line_select_replaces_extend_select_too(tmp_path, monkeypatch):
+    from model_index.cli import configure
+
+    (tmp_path / "pyproject.toml").write_text('[tool.model-index]\nextend-select = ["MI008"]\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    config = configure(None, ("MI002",), ())
+    assert config.rule_severity(WRONG_TYPE) is not None and config.rule_severity(UNKNOWN_KEY) is None
+
+
+def test_exclude_and_extend_exclude_skip_paths_of_the_walk(tmp_path):
+    for name in ("cards/a.md", "cards/drafts/b.md", "cards/c.draft.md", "cards/legacy/d.md", "x/legacy/e.md",
+                 "site/f.md", ".hidden/g.md"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(f"<!--\nModels:\n- Name: {Path(name).stem}\n-->\n", encoding="utf-8")
+    config = from_table({"extend-exclude": ["drafts/", "*.draft.md", "cards/legacy"]})
+    config.source = tmp_path / "pyproject.toml"
+
+    def names(config, *paths):
+        index, _ = validate(paths or [tmp_path], config, Options(cross_check="never"))
+        return sorted(m.name for m in index.models)
+
+    assert names(config) == ["a", "e"]
+    assert names(from_table({"exclude": []})) == ["a", "b", "c.draft", "d", "e", "f", "g"]
+    assert names(Config()) == ["a", "b", "c.draft", "d", "e"]  # the defaults skip site/ and hidden folders
+    assert names(config, tmp_path / "cards" / "drafts" / "b.md") == ["b"]  # named explicitly: checked
+
+
+def test_the_default_exclude_is_the_walks_default():
+    from model_index.index import skipped_by_default
+
+    config = Config()
+    for name in (".git", ".cache", "venv", ".venv", "node_modules", "site", "__pycache__", "docs", "models"):
+        for is_dir in (True, False):
+            assert config.excluded(Path("zoo") / name, is_dir) is skipped_by_default(Path("zoo") / name, is_dir)

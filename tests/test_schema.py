@@ -61,7 +61,7 @@ def test_validate_rejects_a_non_mapping():
     ("    Image Size: large", "Metadata.Image Size"),
     ("    Training Data: 3", "Metadata.Training Data"),
     ("    Parameters: [1, 2]", "Metadata.Parameters"),
-    ("  Code: {url: x}", "Code"),
+    ("  Code: [https://x.org/a.py]", "Code"),
 ])
 def test_wrong_type_at_the_value_line(write_file, run_static, make_card, line, field):
     text = make_card(f"Models:\n- Name: m\n  Metadata:\n    Crop Pct: 0.9\n{line}\n  Weights: https://x.org/m.pth\n")

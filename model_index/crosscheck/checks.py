@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from ..diagnostics import Finding
-from ..schema import as_number
+from ..schema import as_number, url_of_code
 from . import checkpoint, datasets
 from .numbers import agrees_rounded, relative_difference
 from .registry import Registry, installed_source, weights_file
@@ -165,7 +165,7 @@ def training_data(s: Subject) -> list[Finding]:
 
 
 def code_url(s: Subject) -> list[Finding]:
-    url = s.entity.value(("Code",))
+    url = url_of_code(s.entity.value(("Code",)))
     source = s.registry.sources.get(s.resolution.arch)
     if not isinstance(url, str) or not url.strip() or not source:
         return []

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Any, Iterator
 
 from .. import schema
 from ..diagnostics import Finding
 from ..index import Index
-from . import declare, rule, walk
+from ..schema import EXTRA_KEY_TYPES, extra_key
+from . import declare, walk
 
 declare("MI000", "unreadable-file", "error", """
     The file cannot be read: it does not exist, is not UTF-8 text, or is binary.
@@ -61,31 +62,66 @@ declare("MI007", "no-metadata", "warning", """
 
 
 
-@rule("MI008", "unknown-key", "warning")
-def unknown_key(index: Index) -> Iterator[Finding]:
-    """A key the schema does not know, e.g. `Trainig Data`; the message suggests the closest known key.
+declare("MI008", "unknown-key", "warning", """
+    A key the schema does not know, e.g. `Trainig Data`; the message suggests the closest known key.
 
     Keys are matched as the format does: case, spaces, `_` and `-` do not matter (`in_collection`
     is `In Collection`). The value is kept, so nothing is lost, but tools that read the schema
-    ignore it. Reported at the key, in models, collections, metadata, results, papers and at the
-    top level of a block.
+    ignore it. Reported at the key, in models, collections, metadata, results, papers, `Code`
+    mappings and at the top level of a block.
+
+    Keys a zoo adds on purpose are declared with their type in `extra-keys` of the configuration
+    (e.g. `"Converted From" = "mapping"`); they are not reported, and a value of another type than
+    the declared one is a wrong-type error (MI002) at the value.
 
     Example: `Trainig Data: [ImageNet]` inside `Metadata` (did you mean `Training Data`?).
-    """
+    """)
+
+
+def unknown_keys(index: Index, extra_keys: dict[str, str]) -> Iterator[Finding]:
+    """MI008 for each key that neither the schema nor `extra_keys` (declaration → type, see
+    `schema.extra_key`) knows; MI002 for a declared key whose value is not of its declared type."""
+    declared = {(scope, schema.comparable_key(key)): kind
+                for (scope, key), kind in ((extra_key(d), kind) for d, kind in extra_keys.items())}
     top_level = schema.aliases(schema.ModelIndex)
     for block in index.blocks:
         data = block.tree.data if block.tree else None
         if isinstance(data, dict) and "model-index" not in data:  # Hugging Face front matter has more
             for key in data:
-                if key not in top_level:
+                if key in top_level:
+                    continue
+                kind = declared.get((None, schema.comparable_key(key)))
+                if kind is None:
                     yield Finding("MI008", f"unknown key '{key}' at the top level", file=block.path,
                                   span=block.tree.key_spans.get((key,)), actual=key,
                                   suggestion=walk.closest(key, top_level))
+                elif not _has_type(data[key], kind):
+                    yield Finding("MI002", _type_message(key, kind, data[key]), file=block.path,
+                                  span=block.tree.span((key,)), actual=data[key])
     for entity in index.entities:
         for at, node, mapping in walk.mappings(entity):
             known = schema.aliases(node)
-            for key in mapping:
-                if key not in known:
-                    written = entity.tree.written.get(entity.base + at + (key,), key)
+            scope = next((step for step in reversed(at) if isinstance(step, str)),
+                         "Models" if entity.kind == "model" else "Collections")
+            for key, value in mapping.items():
+                if key in known:
+                    continue
+                written = entity.tree.written.get(entity.base + at + (key,), key)
+                comparable = schema.comparable_key(key)
+                kind = declared.get((scope, comparable)) or declared.get((None, comparable))
+                if kind is None:
                     yield Finding("MI008", f"unknown key '{written}'", entity=entity, at=at + (key,),
                                   actual=written, suggestion=walk.closest(written, known), on_key=True)
+                elif not _has_type(value, kind):
+                    yield Finding("MI002", _type_message(written, kind, value), entity=entity, at=at + (key,),
+                                  actual=value)
+
+
+def _has_type(value: Any, kind: str) -> bool:
+    """Whether a declared key's value is of its type; an empty value is empty-value's (MI205)."""
+    return value is None or EXTRA_KEY_TYPES[kind].accepts(value)
+
+
+def _type_message(key: str, kind: str, value: Any) -> str:
+    shown = "a mapping" if isinstance(value, dict) else "a list" if isinstance(value, list) else repr(value)
+    return f"{key}: declared in extra-keys as {kind}, but the value is {shown}"
