@@ -73,6 +73,8 @@ class Block:
     line: int  # 1-based line of the file where the YAML text starts
     tree: Tree | None
     problems: list[Problem] = field(default_factory=list)
+    text: str = ""  # the YAML text, for what the tree does not keep (comments)
+    column: int = 0  # 0-based column of the file where the text's first line starts
 
 
 def looks_like_model_index(text: str) -> bool:
@@ -83,7 +85,7 @@ def looks_like_model_index(text: str) -> bool:
 def load_block(path: str, kind: str, text: str, line_offset: int, column_offset: int = 0) -> Block:
     """Load one block's YAML with file positions."""
     tree, problems = yamltree.load(text, line_offset, column_offset, canon=canonical_key)
-    return Block(path, kind, line_offset + 1, tree, problems)
+    return Block(path, kind, line_offset + 1, tree, problems, text, column_offset)
 
 
 def blocks_in_markdown(path: str, text: str) -> list[Block]:

@@ -5,15 +5,16 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 import yaml
 
 from . import index as index_mod
+from . import suppress
 from .config import Config
 from .diagnostics import Diagnostic, Finding, Fix, Result, Span
 from .index import Index
-from .rules import REGISTRY, checks, parse
+from .rules import REGISTRY, Rule, checks, parse
 
 
 @dataclass
@@ -41,8 +42,8 @@ def validate(paths: Iterable[str | Path], config: Config | None = None, options:
     result = Result()
     if options.cross_check != "never":
         findings.extend(_cross_check(index, options, result))
-    result.diagnostics = sorted(
-        (d for d in (locate(f, config) for f in findings) if d is not None), key=lambda d: d.sort_key)
+    located = [d for d in (locate(f, config) for f in findings) if d is not None]
+    result.diagnostics = sorted(_not_suppressed(located, index, config, options, result), key=lambda d: d.sort_key)
     result.summary.files = len(index.files)
     result.summary.models = len(index.models)
     result.summary.collections = len(index.collections)
@@ -55,6 +56,25 @@ def _cross_check(index: Index, options: Options, result: Result) -> list[Finding
     from .crosscheck import run as crosscheck_run
 
     return crosscheck_run(index, options, result)
+
+
+def _not_suppressed(diagnostics: list[Diagnostic], index: Index, config: Config, options: Options,
+                    result: Result) -> list[Diagnostic]:
+    """The stage between locating and reporting: suppression comments."""
+    return suppress.apply(diagnostics, index, config, _rules_run(config, options))
+
+
+def _rules_run(config: Config, options: Options) -> Callable[[Rule, str], bool]:
+    """Whether a rule ran on a file in this run: it is on there, and its stage ran (the cross-check
+    only when torch and timm can be imported, its accuracy checks only with a results table)."""
+    skipped: tuple[str, ...] = ("MI3",)  # code prefixes of the rules that did not run
+    if options.cross_check != "never":
+        from .crosscheck import available
+        from .crosscheck.results import METRICS
+
+        if available():
+            skipped = () if options.results else tuple(code for _, code in METRICS.values())
+    return lambda rule, path: not rule.code.startswith(skipped) and config.rule_severity(rule, path) is not None
 
 
 def locate(finding: Finding, config: Config) -> Diagnostic | None:

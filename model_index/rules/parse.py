@@ -77,6 +77,18 @@ declare("MI008", "unknown-key", "warning", """
     Example: `Trainig Data: [ImageNet]` inside `Metadata` (did you mean `Training Data`?).
     """)
 
+declare("MI009", "unused-suppression", "warning", """
+    A `# model-index: ignore[...]` comment that silences nothing, or a rule selector in it that
+    silences nothing (as ruff's RUF100 reports unused `noqa`).
+
+    A selector counts as unused only when every rule it names ran in this run: a comment for a
+    cross-check rule is not reported by a run without the cross-check, nor one for a rule that the
+    configuration turns off. A selector that names no rule is always reported. The fix removes
+    the comment, or the unused selectors from it.
+
+    Example: `Parameters: 25557032  # model-index: ignore[MI302]` when the parameters agree.
+    """, fixable=True)
+
 
 def unknown_keys(index: Index, extra_keys: dict[str, str]) -> Iterator[Finding]:
     """MI008 for each key that neither the schema nor `extra_keys` (declaration → type, see
