@@ -95,9 +95,16 @@ def use_color(output_file: Path | None) -> bool:
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff instead of writing them "
                                            "(exit 1 when there is something to fix).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: on a terminal).")
+@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Report only the findings that this baseline file does not hold.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write every finding of this run to a baseline file, and report nothing.")
 def validate_command(paths, output_format, output_file, strict, exit_zero, statistics, select, ignore, config_file,
-                     cross_check, no_cross_check, cache_dir, no_cache, results, fix, diff, progress) -> None:
+                     cross_check, no_cross_check, cache_dir, no_cache, results, fix, diff, progress, baseline_file,
+                     write_baseline) -> None:
     """Validate the model-index metadata of every card under PATHS."""
+    if write_baseline and (fix or diff):
+        raise click.UsageError("--write-baseline records the findings as they are; it does not go with --fix or --diff")
     config = configure(config_file, select, ignore)
     options = Options(
         cross_check="never" if no_cross_check else (cross_check or config.cross_check),
@@ -105,11 +112,14 @@ def validate_command(paths, output_format, output_file, strict, exit_zero, stati
         use_cache=not no_cache,
         results=str(results) if results else config.results,
         progress=sys.stderr.isatty() if progress is None else progress,
+        baseline=None if write_baseline else str(baseline_file) if baseline_file else config.baseline,
     )
     index, result = validate(paths, config, options)
     if not found_cards(paths, index):
         click.echo(f"model-index: no model card found in {', '.join(map(str, paths))}: nothing was checked", err=True)
         sys.exit(EXIT_FAILURE)
+    if write_baseline:
+        sys.exit(_write_baseline(write_baseline, result))
     if fix:
         index, result = _fix(paths, config, options, index, result)
     for notice in result.notices:
@@ -137,6 +147,19 @@ def found_cards(paths, index) -> bool:
     metadata found under a folder (Markdown pages without it, and YAML files such as mkdocs.yml,
     do not count)."""
     return bool(index.blocks) or any(Path(p).is_file() for p in paths)
+
+
+def _write_baseline(path: Path, result) -> int:
+    """Record every finding of the run in the baseline at `path`; say what changed."""
+    from .baseline import write
+
+    written, fixed = write(path, result.diagnostics)
+    for notice in result.notices:
+        click.echo(f"model-index: {notice}", err=True)
+    click.echo(f"model-index: wrote {written} finding(s) to the baseline {path}"
+               + (f"; {fixed} finding(s) of the previous baseline are fixed and were dropped" if fixed else ""),
+               err=True)
+    return EXIT_OK
 
 
 def _show_diff(result, texts: dict[str, str]) -> int:

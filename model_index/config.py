@@ -35,6 +35,7 @@ class Config:
     cross_check: str = "auto"  # auto | always | never
     cache_dir: str | None = None
     results: str | None = None
+    baseline: str | None = None
     exclude: list[str] = field(default_factory=lambda: list(DEFAULT_EXCLUDE))
     extend_exclude: list[str] = field(default_factory=list)
     extra_keys: dict[str, str] = field(default_factory=dict)  # "[Scope.]Key" → type (schema.extra_key)
@@ -164,7 +165,7 @@ def load_config(path: Path | None = None, start: Path | None = None) -> Config:
         raise ConfigError(f"{path}: [tool.model-index] must be a table")
     config = from_table(table, str(path))
     config.source = path
-    for name in ("cache_dir", "results"):
+    for name in ("cache_dir", "results", "baseline"):
         if getattr(config, name):
             setattr(config, name, str(path.parent / getattr(config, name)))
     return config
@@ -173,7 +174,7 @@ def load_config(path: Path | None = None, start: Path | None = None) -> Config:
 def from_table(table: dict[str, Any], where: str = "[tool.model-index]") -> "Config":
     """A Config from the settings table, every value checked (ConfigError names the bad one)."""
     known = ["select", "extend-select", "ignore", "per-file-ignores", "severity", "cross-check", "cache-dir",
-             "results", "exclude", "extend-exclude", "extra-keys"]
+             "results", "baseline", "exclude", "extend-exclude", "extra-keys"]
     unknown = sorted(set(table) - set(known))
     if unknown:
         raise ConfigError(f"{where}: unknown setting '{unknown[0]}'{_did_you_mean(unknown[0], known)}")
@@ -198,11 +199,12 @@ def from_table(table: dict[str, Any], where: str = "[tool.model-index]") -> "Con
         if table["cross-check"] not in ("auto", "always", "never"):
             raise ConfigError(f"{where}: cross-check must be auto, always or never")
         config.cross_check = table["cross-check"]
-    for key in ("cache-dir", "results"):
+    for key in ("cache-dir", "results", "baseline"):
         if not isinstance(table.get(key, ""), str):
             raise ConfigError(f"{where}: {key} must be a path (a string)")
     config.cache_dir = table.get("cache-dir")
     config.results = table.get("results")
+    config.baseline = table.get("baseline")
     return config
 
 

@@ -9,6 +9,7 @@ from typing import Callable, Iterable
 
 import yaml
 
+from . import baseline as baseline_mod
 from . import index as index_mod
 from . import suppress
 from .config import Config
@@ -26,6 +27,7 @@ class Options:
     use_cache: bool = True
     results: str | None = None
     progress: bool = False
+    baseline: str | None = None  # a baseline file: report only the findings it does not hold
 
 
 def validate(paths: Iterable[str | Path], config: Config | None = None, options: Options | None = None,
@@ -60,8 +62,13 @@ def _cross_check(index: Index, options: Options, result: Result) -> list[Finding
 
 def _not_suppressed(diagnostics: list[Diagnostic], index: Index, config: Config, options: Options,
                     result: Result) -> list[Diagnostic]:
-    """The stage between locating and reporting: suppression comments."""
-    return suppress.apply(diagnostics, index, config, _rules_run(config, options))
+    """The stage between locating and reporting: suppression comments, then the baseline."""
+    kept = suppress.apply(diagnostics, index, config, _rules_run(config, options))
+    if options.baseline:
+        kept, known = baseline_mod.split(kept, options.baseline)
+        if known:
+            result.notices.append(f"{known} finding(s) of the baseline {options.baseline} not reported")
+    return kept
 
 
 def _rules_run(config: Config, options: Options) -> Callable[[Rule, str], bool]:

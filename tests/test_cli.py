@@ -310,3 +310,8 @@ def test_the_pre_commit_hook_passes_mdx_cards():
     assert all(files.search(p) for p in ("docs/resnet.md", "hfdocs/source/models/resnet.mdx", "model-index.yml"))
     assert not any(files.search(p) for p in ("mkdocs.yml", "notes.txt"))
 
+
+def test_write_baseline_does_not_go_with_fix(run, tmp_path):
+    _card(tmp_path, BROKEN)
+    result = run("validate", "card.md", "--no-cross-check", "--fix", "--write-baseline", "b.json")
+    assert result.exit_code == 2 and not (tmp_path / "b.json").exists()
