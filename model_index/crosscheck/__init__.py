@@ -7,10 +7,9 @@ must be measured or the registry snapshot is not cached yet."""
 
 from __future__ import annotations
 
-import importlib.util
-
 from ..config import ConfigError
 from ..diagnostics import Finding, Result
+from ..extras import install_hint, missing
 from ..schema import as_number
 from . import results as results_mod
 from .cache import Cache
@@ -20,12 +19,12 @@ from .parallel import measure_all
 from .registry import Registry, build
 from .resolve import resolve
 
-INSTALL_HINT = "pip install 'model-index[timm]'"
+INSTALL_HINT = install_hint("timm")
 
 
 def available() -> bool:
     """torch and timm are importable (found without importing them)."""
-    return all(importlib.util.find_spec(name) is not None for name in ("torch", "timm"))
+    return not missing("timm")
 
 
 def run(index, options, result: Result) -> list[Finding]:
