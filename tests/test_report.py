@@ -126,8 +126,8 @@ def test_github_annotations():
     out = report.format_report(_result(_size(), info, _size(Severity.WARNING)), "github", {}).splitlines()
     assert out[0] == (f"::error file={CARD},line=6,col=17,endLine=6,endColumn=22,"
                       "title=MI301 image-size-mismatch::size is a string")
-    assert out[1] == "::notice file=dir%2Cx/a%3Ab.md,line=3,endLine=5,title=MI002 wrong-type::two%0Alines 100%25"
-    assert out[2].startswith("::warning ")
+    assert out[1].startswith("::warning ")  # errors, then warnings, then notices
+    assert out[2] == "::notice file=dir%2Cx/a%3Ab.md,line=3,endLine=5,title=MI002 wrong-type::two%0Alines 100%25"
 
 
 def test_job_summary_is_appended_when_the_variable_is_set(tmp_path):
