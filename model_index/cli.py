@@ -94,16 +94,22 @@ def use_color(output_file: Path | None) -> bool:
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff instead of writing them "
                                            "(exit 1 when there is something to fix).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: on a terminal).")
+@click.option("--changed-since", metavar="REF",
+              help="Cross-check only the models of cards changed since this git ref (static rules still see "
+                   "every card); problems on those cards are reported first.")
 def validate_command(paths, output_format, output_file, strict, exit_zero, statistics, select, ignore, config_file,
-                     cross_check, no_cross_check, cache_dir, no_cache, results, fix, diff, progress) -> None:
+                     cross_check, no_cross_check, cache_dir, no_cache, results, fix, diff, progress,
+                     changed_since) -> None:
     """Validate the model-index metadata of every card under PATHS."""
     config = configure(config_file, select, ignore)
+    changed = _changed_files(changed_since) if changed_since is not None else None
     options = Options(
         cross_check="never" if no_cross_check else (cross_check or config.cross_check),
         cache_dir=str(cache_dir) if cache_dir else config.cache_dir,
         use_cache=not no_cache,
         results=str(results) if results else config.results,
         progress=sys.stderr.isatty() if progress is None else progress,
+        changed=changed,
     )
     index, result = validate(paths, config, options)
     if fix:
@@ -126,6 +132,17 @@ def validate_command(paths, output_format, output_file, strict, exit_zero, stati
     if fmt == "github":
         write_job_summary(result)
     sys.exit(exit_code(result, strict, exit_zero))
+
+
+def _changed_files(ref: str) -> frozenset[str]:
+    """The files changed since `ref`, or exit 2 with git's reason (unknown ref, no git, no history)."""
+    from .changes import ChangesError, changed_files
+
+    try:
+        return changed_files(ref)
+    except ChangesError as error:
+        click.echo(f"model-index: --changed-since: {error}", err=True)
+        sys.exit(EXIT_FAILURE)
 
 
 def _show_diff(result, texts: dict[str, str]) -> int:
