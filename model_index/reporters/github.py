@@ -100,7 +100,7 @@ def job_summary(result: Result, budget: int = SUMMARY_BYTES) -> str:
         lines += ["| Severity | Location | Code | Message |", "| --- | --- | --- | --- |"]
     else:
         count = sum(d.path in changed for d in result.diagnostics)
-        lines += [f"{count} on the cards changed since the base ref, listed first.", "",
+        lines += [f"{count} problem(s) on the cards changed since the base ref, listed first.", "",
                   "| Changed | Severity | Location | Code | Message |", "| --- | --- | --- | --- | --- |"]
     out = ["\n".join(lines) + "\n"]
     size = len(out[0].encode())
