@@ -99,13 +99,17 @@ def use_color(output_file: Path | None) -> bool:
               help="Report only the findings that this baseline file does not hold.")
 @click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path),
               help="Write every finding of this run to a baseline file, and report nothing.")
+@click.option("--changed-since", metavar="REF",
+              help="Cross-check only the models of cards changed since this git ref (static rules still see "
+                   "every card); problems on those cards are reported first.")
 def validate_command(paths, output_format, output_file, strict, exit_zero, statistics, select, ignore, config_file,
                      cross_check, no_cross_check, cache_dir, no_cache, results, fix, diff, progress, baseline_file,
-                     write_baseline) -> None:
+                     write_baseline, changed_since) -> None:
     """Validate the model-index metadata of every card under PATHS."""
     if write_baseline and (fix or diff):
         raise click.UsageError("--write-baseline records the findings as they are; it does not go with --fix or --diff")
     config = configure(config_file, select, ignore)
+    changed = _changed_files(changed_since) if changed_since is not None else None
     options = Options(
         cross_check="never" if no_cross_check else (cross_check or config.cross_check),
         cache_dir=str(cache_dir) if cache_dir else config.cache_dir,
@@ -113,6 +117,7 @@ def validate_command(paths, output_format, output_file, strict, exit_zero, stati
         results=str(results) if results else config.results,
         progress=sys.stderr.isatty() if progress is None else progress,
         baseline=None if write_baseline else str(baseline_file) if baseline_file else config.baseline,
+        changed=changed,
     )
     index, result = validate(paths, config, options)
     if not found_cards(paths, index):
@@ -160,6 +165,17 @@ def _write_baseline(path: Path, result) -> int:
                + (f"; {fixed} finding(s) of the previous baseline are fixed and were dropped" if fixed else ""),
                err=True)
     return EXIT_OK
+
+
+def _changed_files(ref: str) -> frozenset[str]:
+    """The files changed since `ref`, or exit 2 with git's reason (unknown ref, no git, no history)."""
+    from .changes import ChangesError, changed_files
+
+    try:
+        return changed_files(ref)
+    except ChangesError as error:
+        click.echo(f"model-index: --changed-since: {error}", err=True)
+        sys.exit(EXIT_FAILURE)
 
 
 def _show_diff(result, texts: dict[str, str]) -> int:

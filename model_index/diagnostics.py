@@ -132,6 +132,7 @@ class Result:
     summary: Summary = field(default_factory=Summary)
     notices: list[str] = field(default_factory=list)
     resolved: dict[Any, str] = field(default_factory=dict)  # model Entity → its timm `arch.tag`
+    changed: frozenset[str] | None = None  # report paths changed since --changed-since's ref; None: not asked
 
 
 @dataclass

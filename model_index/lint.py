@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
@@ -28,6 +29,11 @@ class Options:
     results: str | None = None
     progress: bool = False
     baseline: str | None = None  # a baseline file: report only the findings it does not hold
+    changed: frozenset[str] | None = None  # real paths changed since --changed-since's ref; None: all
+
+    def in_scope(self, path: str) -> bool:
+        """Whether the cross-check covers the models of the file at `path` (static rules see every file)."""
+        return self.changed is None or os.path.realpath(path) in self.changed
 
 
 def validate(paths: Iterable[str | Path], config: Config | None = None, options: Options | None = None,
@@ -50,6 +56,9 @@ def validate(paths: Iterable[str | Path], config: Config | None = None, options:
     result.summary.models = len(index.models)
     result.summary.collections = len(index.collections)
     result.summary.count(result.diagnostics)
+    if options.changed is not None:
+        paths = set(index.files) | {d.path for d in result.diagnostics}
+        result.changed = frozenset(path for path in paths if options.in_scope(path))
     return index, result
 
 

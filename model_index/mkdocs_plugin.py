@@ -18,6 +18,7 @@ from mkdocs.structure.files import File, Files
 
 from .config import ConfigError, load_config
 from .diagnostics import Severity
+from .extras import install_hint, missing
 from .lint import Options, validate
 from .render import Site, asset_files, script_paths, style_paths
 from .render.text import split_front_matter
@@ -43,6 +44,10 @@ class ModelIndexPlugin(BasePlugin[PluginConfig]):
         return Path(config.config_file_path or ".").resolve().parent
 
     def on_config(self, config):
+        absent = missing("docs")  # mkdocs brings Jinja2; Material and pymdown-extensions it does not
+        if absent:
+            raise PluginError(f"model-index: the plugin needs the docs extra ({', '.join(absent)} not installed):"
+                              f" {install_hint('docs')}")
         config.extra_javascript.extend(script_paths())
         config.extra_css.extend(style_paths())
         return config

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from .extras import install_hint, missing
 from .index import load
 
 
@@ -26,6 +27,9 @@ from .index import load
 def render_command(docs_dir: Path, out_dir: Path, cards: str, templates: Path | None, overview: str, rules: str,
                    cross_check: bool) -> None:
     """Render the cards under DOCS_DIR and add the generated pages, as the mkdocs plugin does."""
+    if "jinja2" in missing("docs"):  # rendering needs Jinja2, which the docs extra installs
+        click.echo(f"model-index: render needs the docs extra: {install_hint('docs')}", err=True)
+        sys.exit(2)
     from .render import Site, asset_files, names, script_paths, style_paths  # Jinja2 only when rendering
 
     index = load([docs_dir / cards])

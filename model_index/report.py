@@ -39,10 +39,11 @@ def format_statistics(result: Result, fmt: str) -> str:
 
 
 def write_job_summary(result: Result, environ: Mapping[str, str] = os.environ) -> bool:
-    """Append the Markdown job summary to `$GITHUB_STEP_SUMMARY` when it is set; say whether it was."""
+    """Append the Markdown job summary to `$GITHUB_STEP_SUMMARY` when it is set, within what the
+    step's summary has left of its 1 MiB; say whether it was written."""
     target = environ.get("GITHUB_STEP_SUMMARY")
     if not target:
         return False
     with open(target, "a", encoding="utf-8") as handle:
-        handle.write(github.job_summary(result))
+        handle.write(github.job_summary(result, github.SUMMARY_BYTES - handle.tell()))
     return True

@@ -7,10 +7,9 @@ must be measured or the registry snapshot is not cached yet."""
 
 from __future__ import annotations
 
-import importlib.util
-
 from ..config import ConfigError
 from ..diagnostics import Finding, Result
+from ..extras import install_hint, missing
 from ..schema import as_number
 from . import results as results_mod
 from .cache import Cache
@@ -20,16 +19,17 @@ from .parallel import measure_all
 from .registry import Registry, build
 from .resolve import resolve
 
-INSTALL_HINT = "pip install 'model-index[timm]'"
+INSTALL_HINT = install_hint("timm")
 
 
 def available() -> bool:
     """torch and timm are importable (found without importing them)."""
-    return all(importlib.util.find_spec(name) is not None for name in ("torch", "timm"))
+    return not missing("timm")
 
 
 def run(index, options, result: Result) -> list[Finding]:
-    """Cross-check every model of `index`. `result` receives what the user should know (notices)
+    """Cross-check every model of `index` in the run's scope (`options.in_scope`: all, or those of the
+    cards changed since --changed-since's ref). `result` receives what the user should know (notices)
     and the timm name each model resolved to (`resolved`)."""
     notices = result.notices
     if not available():
@@ -37,14 +37,15 @@ def run(index, options, result: Result) -> list[Finding]:
             raise ConfigError(f"--cross-check=always needs torch and timm ({INSTALL_HINT})")
         notices.append(f"cross-check skipped: torch and timm are not installed ({INSTALL_HINT})")
         return []
-    if not index.models:
+    models = [entity for entity in index.models if options.in_scope(entity.path)]  # --changed-since's scope
+    if not models:
         return []
     table = results_mod.read(options.results) if options.results else None  # a bad path fails before measuring
     cache = Cache(options.cache_dir, options.use_cache)
     registry = load_registry(cache)
     findings: list[Finding] = []
     plans = []
-    for entity in index.models:
+    for entity in models:
         resolution = resolve(entity, registry)
         findings.extend(resolution.findings)
         if resolution.full_name:

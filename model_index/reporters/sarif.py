@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 from .. import __version__
 from ..diagnostics import Diagnostic, Fix, Result, Severity
+from ..extras import DISTRIBUTION
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -39,7 +40,7 @@ def as_sarif(result: Result, texts: dict[str, str], color: bool = False) -> str:
 def documentation_url() -> str | None:
     """The project's documentation address from its package metadata (ending in a slash), if any."""
     try:
-        urls = metadata.metadata("model-index").get_all("Project-URL") or []
+        urls = metadata.metadata(DISTRIBUTION).get_all("Project-URL") or []
     except metadata.PackageNotFoundError:
         urls = []
     labelled = dict(url.split(", ", 1) for url in urls if ", " in url)
