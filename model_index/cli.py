@@ -224,3 +224,9 @@ def rules_command(output_format: str) -> None:
 from .render_cli import render_command  # noqa: E402  (defined in its own module; registered here)
 
 main.add_command(render_command)
+
+from .authoring.commands import (  # noqa: E402  (defined in their own module; registered here)
+    coverage_command, export_command, import_command, new_command, schema_command)
+
+for _command in (new_command, export_command, import_command, schema_command, coverage_command):
+    main.add_command(_command)

@@ -38,9 +38,16 @@ def as_list(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
 
 
-Number = Annotated[Union[int, float], BeforeValidator(parse_number)]
-Integer = Annotated[int, BeforeValidator(parse_number)]
-Words = Annotated[list[str], BeforeValidator(as_list)]
+# What a card may write for a number, as JSON Schema sees it: the number, or a string that
+# `parse_number` reads (the number-as-string rule reports it, the schema accepts it).
+NUMBER_TEXT = r"^(?=[^0-9]*[0-9])\s*[+-]?([0-9][0-9,_]*)?(\.[0-9]+)?([eE][+-]?[0-9]+)?\s*%?\s*$"
+INTEGER_TEXT = r"^\s*[+-]?[0-9][0-9,_]*(\.0+)?\s*%?\s*$"
+
+Number = Annotated[Union[int, float], BeforeValidator(
+    parse_number, json_schema_input_type=Union[int, float, Annotated[str, Field(pattern=NUMBER_TEXT)]])]
+Integer = Annotated[int, BeforeValidator(
+    parse_number, json_schema_input_type=Union[int, Annotated[str, Field(pattern=INTEGER_TEXT)]])]
+Words = Annotated[list[str], BeforeValidator(as_list, json_schema_input_type=Union[str, list[str]])]
 Metric = Annotated[Union[float, str, None], BeforeValidator(parse_number)]
 
 

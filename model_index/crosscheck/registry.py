@@ -17,7 +17,9 @@ from typing import Any
 from urllib.parse import urlparse
 
 CFG_FIELDS = ("input_size", "test_input_size", "crop_pct", "test_crop_pct", "interpolation", "mean", "std",
-              "num_classes", "fixed_input_size")
+              "num_classes", "fixed_input_size",
+              # where the weights are and what they are published with (what `model-index new` writes)
+              "hf_hub_id", "hf_hub_filename", "url", "license", "paper_ids", "paper_name")
 HASH_SUFFIX = re.compile(r"-[0-9a-f]{6,}$")
 
 
@@ -47,8 +49,9 @@ class Registry:
                     registry.hub_ids)
         if not all(isinstance(mapping, dict) for mapping in mappings) or not all(
                 isinstance(path, str) for path in registry.sources.values()) or not all(
-                isinstance(names, list) for names in (*registry.files.values(), *registry.hub_ids.values())):
-            return None
+                isinstance(names, list) for names in (*registry.files.values(), *registry.hub_ids.values())) or not all(
+                isinstance(cfg, dict) and cfg.keys() >= set(CFG_FIELDS) for cfg in registry.cfgs.values()):
+            return None  # a snapshot of other fields (an older model-index wrote it)
         return registry
 
     @property
@@ -67,6 +70,12 @@ class Registry:
 
     def cfg(self, full_name: str) -> dict[str, Any]:
         return self.cfgs.get(full_name, {})
+
+    @cached_property
+    def pretrained(self) -> list[str]:
+        """Every ``arch.tag`` that has weights to download (a URL, file or hub id), in timm's order."""
+        published = {name for names in (*self.files.values(), *self.hub_ids.values()) for name in names}
+        return [name for name in self.cfgs if name in published]
 
     @cached_property
     def stems(self) -> dict[str, list[str]]:
