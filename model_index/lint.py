@@ -63,6 +63,8 @@ def locate(finding: Finding, config: Config) -> Diagnostic | None:
     severity = config.rule_severity(rule)
     if severity is None:
         return None
+    if finding.soft:
+        severity = severity.softer()
     entity = finding.entity
     fix_span, style = None, None
     if entity is not None:
@@ -77,7 +79,7 @@ def locate(finding: Finding, config: Config) -> Diagnostic | None:
     fix = None
     if finding.replacement is not None and fix_span is not None:
         fix = Fix(fix_span, to_yaml(finding.replacement, style),
-                  finding.fix_description or f"write {finding.replacement}")
+                  finding.fix_description or f"write {finding.replacement}", finding.applicability)
     message = finding.message
     if finding.suggestion:
         message += f" (did you mean '{finding.suggestion}'?)"
