@@ -82,8 +82,9 @@ def use_color(output_file: Path | None) -> bool:
 @click.option("--ignore", multiple=True, help="Rules not to report; comma-separated.")
 @click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="pyproject.toml to read [tool.model-index] from (default: the nearest one).")
-@click.option("--cross-check", "cross_check", type=click.Choice(["auto", "always", "never"]), default=None,
-              help="Cross-check against timm: auto runs it when torch and timm are installed.")
+@click.option("--cross-check", "cross_check", type=click.Choice(["auto", "always", "never", "timm"]), default=None,
+              help="Cross-check against timm: auto runs it when torch and timm are installed; timm also "
+                   "checks every model as a timm model.")
 @click.option("--no-cross-check", is_flag=True, help="Same as --cross-check=never.")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Where measured model facts are cached (default: the platform's user cache dir).")

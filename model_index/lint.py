@@ -20,7 +20,7 @@ from .rules import REGISTRY, checks
 class Options:
     """What one run does beyond the configuration."""
 
-    cross_check: str = "auto"  # auto | always | never
+    cross_check: str = "auto"  # auto | always | never | timm (always, and every model is a timm model)
     cache_dir: str | None = None
     use_cache: bool = True
     results: str | None = None
