@@ -36,6 +36,7 @@ def test_weights_file_outranks_the_name_and_timms_wrong_alias(tmp_path, registry
         """)
     assert resolution.full_name == "resnext101_32x16d.fb_wsl_ig1b_ft_in1k"
     assert resolution.step == Step.WEIGHTS_FILE
+    assert resolution.confidence == Confidence.GUESS  # the name says otherwise: one of them is wrong
     assert set(findings) == {"MI309", "MI310"}
     assert findings["MI309"].replacement == "resnext101_32x16d.fb_wsl_ig1b_ft_in1k"
     assert findings["MI310"].actual == "resnext101_32x8d.fb_wsl_ig1b_ft_in1k"  # what timm's alias table says

@@ -97,6 +97,14 @@ def test_a_weights_file_stem_is_evidence(tmp_path):
         "net.in1k", ["Weights file"])
 
 
+def test_a_stated_fact_outweighs_a_weights_file_of_the_same_name(tmp_path):
+    # another release's file of the same name (another hash) against the card's Crop Pct
+    model, = _models(tmp_path, "Models:\n- Name: net\n  Metadata:\n    Crop Pct: 0.95\n"
+                                "  Weights: https://example.org/net-00000000.pth\n").models
+    registry = _registry()
+    assert evidence.choose(model, ["net.in1k", "net.aug_in1k"], registry) == ("net.aug_in1k", ["Crop Pct"])
+
+
 def test_a_steady_ratio_is_a_convention():
     assert conventions.learn([1.28, 1.29, 1.29, 1.30]) == pytest.approx(1.29)
     assert conventions.learn([1.29, 1.29]) is None  # too few to show one

@@ -161,6 +161,22 @@ def test_only_a_model_claiming_timm_is_an_unknown_model(tmp_path, cache_dir):
     assert [d.code for d in result.diagnostics] == ["MI311"]
 
 
+def test_a_weights_link_a_name_contradicts_is_no_better_than_a_guess(tmp_path, cache_dir):
+    # hfdocs efficientnet.mdx: efficientnet_b2a (9.11M parameters, b2's) links b3's weights file
+    path = write_card(tmp_path, """\
+        - Name: efficientnet_b2a
+          Metadata:
+            Parameters: 9110000
+            ID: efficientnet_b2a
+          Weights: https://github.com/rwightman/pytorch-image-models/releases/download/v0.1-weights/efficientnet_b3_ra2-cf984f9c.pth
+        """)
+    _, result = run([path], cache_dir)
+    found = by_code(result)
+    assert set(found) == {"MI302", "MI309", "MI310"}
+    assert found["MI302"][0].severity is Severity.WARNING
+    assert {d.fix.applicability.value for d in result.diagnostics if d.fix} == {"display-only"}
+
+
 def test_did_you_mean_is_shown_only_when_close(cache_dir):
     names = load_registry(Cache(cache_dir)).architectures
     assert scope.close_name("gluon_xception65", names) == "xception65"

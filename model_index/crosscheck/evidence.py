@@ -3,7 +3,9 @@
 A card that names ``hrnet_w18`` without a tag may mean any of its pretrained releases; its own facts
 tell them apart: the weights file, Image Size, Crop Pct, Interpolation, Mean and Std, Training Data.
 Each fact that some candidate agrees with and another does not is evidence; the candidate that
-agrees with the most of it is chosen. The default tag (the first candidate) is kept when nothing
+agrees with the most of it is chosen. A weights file name that matches only without its content
+hash counts half: a different hash is a different checkpoint of the same name (DeiT's
+``regnety_160`` is not pycls'). The default tag (the first candidate) is kept when nothing
 distinguishes it from the others. Parameters and File Size do not tell tags of one architecture
 apart (they differ at most by the classifier), so they are not read here; they serve to doubt a
 resolution once it is measured (`checks.doubt`).
@@ -28,7 +30,8 @@ def choose(entity, candidates: list[str], registry: Registry) -> tuple[str, list
         return candidates[0], []
     verdicts = {label: [fact(entity, c, registry) for c in candidates] for label, fact in FACTS.items()}
     distinguishing = {label: v for label, v in verdicts.items() if True in v and False in v}
-    scores = [sum(v[i] is True for v in distinguishing.values()) for i in range(len(candidates))]
+    scores = [sum(WEIGHT.get(label, 1.0) for label, v in distinguishing.items() if v[i] is True)
+              for i in range(len(candidates))]
     top = max(scores)
     best = scores.index(top)  # the first of the best: the default tag when it is among them
     if top == 0 or scores.count(top) > 1:
@@ -86,6 +89,8 @@ def _training_data(entity, candidate: str, registry: Registry) -> bool | None:
     named, unknown = datasets.from_card(declared)
     return None if unknown or not named else named == implied
 
+
+WEIGHT = {"Weights file": 0.5}  # a stem match: maybe another checkpoint of the same name
 
 FACTS: dict[str, Fact] = {
     "Weights file": _weights,

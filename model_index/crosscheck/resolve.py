@@ -111,13 +111,14 @@ def resolve(entity, registry: Registry) -> Resolution:
         resolution = _by_name(entity, by_name, registry)
     else:
         resolution = Resolution(None)
+    if resolution.step in (Step.WEIGHTS_HUB_ID, Step.WEIGHTS_FILE):
+        conflict = next((n for n in named if _conflicts(n, resolution.full_name)), None)
+        if conflict is not None:  # one of the two is wrong, and nothing says which: no better than a guess
+            resolution.confidence = Confidence.GUESS
+            resolution.findings.append(_conflict(entity, conflict, resolution, weights))
     shown = named[0] if named else None  # the ID when there is one: the name a card asserts
     if shown is not None:
         resolution.findings.extend(_name_findings(entity, shown, resolution, registry))
-    if resolution.step in (Step.WEIGHTS_HUB_ID, Step.WEIGHTS_FILE):
-        conflict = next((n for n in named if _conflicts(n, resolution.full_name)), None)
-        if conflict is not None:
-            resolution.findings.append(_conflict(entity, conflict, resolution, weights))
     return resolution
 
 
@@ -145,11 +146,15 @@ def _by_name(entity, named: _Named, registry: Registry) -> Resolution:
         step = Step.DEPRECATED if named.deprecated else Step.ID if named.at == ID_AT else Step.NAME
         confidence = Confidence.ALIAS if named.deprecated else Confidence.EXACT
         return Resolution(named.full_name, step, how, confidence, named.at, tied=True)
-    full_name, reasons = evidence.choose(entity, candidates(named.full_name, registry), registry)
+    options = candidates(named.full_name, registry)
+    full_name, reasons = evidence.choose(entity, options, registry)
+    tag = full_name.partition(".")[2]
     if reasons:
-        step, how = Step.CHOSEN_TAG, f"{how}, tag {full_name.partition('.')[2]} chosen by its {', '.join(reasons)}"
-    else:
+        step, how = Step.CHOSEN_TAG, f"{how}, tag {tag} chosen by its {', '.join(reasons)}"
+    elif full_name == options[0]:
         step, how = Step.DEFAULT_TAG, f"{how}, default tag"
+    else:
+        step, how = Step.CHOSEN_TAG, f"{how}, tag {tag}, the first of the tags its facts fit equally"
     if named.deprecated:
         how = f"{how}; via timm's alias {named.full_name}"
     return Resolution(full_name, step, how, Confidence.GUESS, named.at, tied=True, evidence=reasons)

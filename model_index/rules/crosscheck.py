@@ -13,13 +13,14 @@ Every MI3xx message ends with the model the card was resolved to and how, e.g.
 ``[resnet50.ram_in1k (from its Weights file resnet50_ram-a26f946b.pth)]``. A resolution has a
 confidence:
 
-- **exact**: the `Weights` URL's hub id or file name is one a timm pretrained configuration lists,
-  or the ID or Name is a current `arch.tag`;
+- **exact**: the `Weights` URL's hub id or file name is one a timm pretrained configuration lists
+  (and the ID or Name does not name another model), or the ID or Name is a current `arch.tag`;
 - **alias**: the ID or Name reaches the model through timm's deprecated-name table;
 - **guess**: the ID or Name has no tag (the card's own Weights file, Image Size, Crop Pct,
   Interpolation, Mean, Std and Training Data choose among the architecture's pretrained tags; the
   default tag only when they do not tell the tags apart), or only the `Weights` file name without
-  its content hash matches.
+  its content hash matches, or the `Weights` file and the ID or Name name different models
+  (weights-alias-conflict: one of them is wrong).
 
 Findings on a guess are reported one severity softer and their fixes are display-only; fixes on an
 alias are unsafe (`--unsafe-fixes`); fixes on an exact resolution are safe, except renames, which
@@ -119,10 +120,12 @@ declare("MI309", "deprecated-name", "warning", """
 declare("MI310", "weights-alias-conflict", "warning", """
     The `Weights` file and the card's ID or Name point to different timm models.
 
-    The Weights file (a file or hub id that timm lists) is the most exact evidence and is what
-    the card is checked as. timm's own alias table has such mistakes: every `ig_resnext101_32x*d`
-    maps to `resnext101_32x8d`, while `ig_resnext101_32x16-c6f796b0.pth` is
-    `resnext101_32x16d.fb_wsl_ig1b_ft_in1k`.
+    The card is checked as the Weights file's model (a file or hub id that timm lists), but only
+    as a guess: either may be wrong. timm's own alias table has such mistakes (every
+    `ig_resnext101_32x*d` maps to `resnext101_32x8d`, while `ig_resnext101_32x16-c6f796b0.pth` is
+    `resnext101_32x16d.fb_wsl_ig1b_ft_in1k`), and cards copy a sibling's weights link
+    (`efficientnet_b2a` linking `efficientnet_b3_ra2-cf984f9c.pth`). So the other findings on such
+    a model are one severity softer and their fixes display-only.
     """)
 
 declare("MI311", "unknown-model", "error", """
