@@ -8,6 +8,7 @@ from model_index import index as index_mod
 from model_index.crosscheck import conventions, evidence, scope
 from model_index.crosscheck.numbers import off_in_last_digit
 from model_index.crosscheck.registry import Registry
+from model_index.crosscheck.resolve import candidates
 
 NAMES = ["xception65", "mobileone_s0", "mobileone_s3", "resnet18", "resnet50x16_clip", "resnet101"]
 
@@ -85,8 +86,6 @@ def _registry() -> Registry:
 def test_the_cards_facts_choose_the_tag(tmp_path, metadata, chosen, reasons):
     model, = _models(tmp_path, f"Models:\n- Name: net\n  Metadata:\n    {metadata}\n").models
     registry = _registry()
-    from model_index.crosscheck.resolve import candidates
-
     assert evidence.choose(model, candidates("net", registry), registry) == (chosen, reasons)
 
 

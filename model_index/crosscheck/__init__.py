@@ -103,8 +103,8 @@ def _resolve_all(index, registry: Registry, timm_zoo: bool) -> tuple[list[Findin
 
 def _compare(subjects: list[Subject], notices: list[str]) -> list[Finding]:
     """Every check of every subject, FLOPs against the convention its card keeps."""
-    learned = conventions.by_card((s.entity.path, s.mac_ratio) for s in subjects if s.mac_ratio is not None
-                                  and not _below_parameters(s))
+    learned = conventions.by_card((s.entity.path, s.mac_ratio) for s in subjects
+                                  if s.mac_ratio is not None and not s.flops_below_parameters)
     findings = []
     for subject in subjects:
         subject.convention = learned.get(subject.entity.path)
@@ -113,12 +113,6 @@ def _compare(subjects: list[Subject], notices: list[str]) -> list[Finding]:
     if notice:
         notices.append(notice)
     return findings
-
-
-def _below_parameters(s: Subject) -> bool:
-    """FLOPs fewer than the parameters: a slip (flops-below-parameters), no convention to learn from."""
-    declared = as_number(s.metadata("FLOPs"))
-    return bool(s.facts and declared is not None and declared < s.facts["parameters"])
 
 
 def units_for(entity, resolution, registry: Registry) -> tuple[Unit, Unit]:

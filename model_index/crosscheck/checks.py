@@ -43,6 +43,12 @@ class Subject:
         return self.entity.value(("Metadata", key))
 
     @property
+    def flops_below_parameters(self) -> bool:
+        """The card's FLOPs are fewer than the model's parameters: a slip, not a way of counting."""
+        declared = as_number(self.metadata("FLOPs"))
+        return bool(self.facts and declared is not None and declared < self.facts["parameters"])
+
+    @property
     def mac_ratio(self) -> float | None:
         """The card's FLOPs per measured multiply-accumulate."""
         declared = as_number(self.metadata("FLOPs"))
@@ -192,21 +198,20 @@ def flops(s: Subject) -> list[Finding]:
     if declared is None or s.measured_flops is None:
         return []
     measured, size = s.measured_flops, s.flops_size
-    parameters_ = s.facts["parameters"] if s.facts else None
-    if parameters_ and declared < parameters_:
+    if s.flops_below_parameters:
         return [s.finding("MI305", ("Metadata", "FLOPs"), f"FLOPs {declared:,} are fewer than the model's "
-                          f"{parameters_:,} parameters; at {size} px it does {measured:,} FLOPs", measured,
+                          f"{s.facts['parameters']:,} parameters; at {size} px it does {measured:,} FLOPs", measured,
                           s.metadata("FLOPs"), measured)]
     counts = (measured // 2, measured)  # MACs, FLOPs
     if any(agrees_rounded(declared, count) for count in counts) or ratio is not None and conventions.standard(ratio):
         return []
-    rounded = any(off_in_last_digit(declared, count) for count in counts)
     if s.convention is not None and ratio is not None:
         if conventions.follows(ratio, s.convention):
             return []
         return [s.finding("MI304", ("Metadata", "FLOPs"), f"FLOPs {declared:,} at {size} px are {ratio:.3g}x the "
                           f"model's {measured // 2:,} MACs, while this card's FLOPs are {s.convention:.3g}x MACs "
-                          f"(its convention)", round(measured / 2 * s.convention), s.metadata("FLOPs"), soft=rounded)]
+                          f"(its convention)", round(measured / 2 * s.convention), s.metadata("FLOPs"))]
+    rounded = any(off_in_last_digit(declared, count) for count in counts)
     return [s.finding("MI304", ("Metadata", "FLOPs"), f"FLOPs {declared:,} at {size} px match neither "
                       f"{measured:,} FLOPs (2 per multiply-accumulate) nor {measured // 2:,} MACs within "
                       f"{conventions.STANDARD_TOLERANCE:.0%}{f'; declared/MACs = {ratio:.3g}' if ratio else ''}"

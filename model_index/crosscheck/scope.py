@@ -13,6 +13,8 @@ import re
 from typing import Any
 from urllib.parse import urlparse
 
+from ..rules.walk import edit_distance
+
 TIMM_REPOSITORIES = ("huggingface/pytorch-image-models", "rwightman/pytorch-image-models")
 TIMM_MODELS = "timm/models/"  # a link whose path holds this points into a copy of timm
 LIBRARY_KEYS = {"library", "libraryname", "framework"}  # compared lower-case, letters only
@@ -83,21 +85,10 @@ def close_name(value: str, names: list[str]) -> str | None:
         if len(words) > 1 and shorter in by_normal and len(shorter) >= 4:
             return by_normal[shorter]
     similar = difflib.get_close_matches(wanted, list(by_normal), n=10, cutoff=0.6)  # most similar first
-    near = [(edits(wanted, n), rank, n) for rank, n in enumerate(similar)]
+    near = [(edit_distance(wanted, n), rank, n) for rank, n in enumerate(similar)]
     near = [entry for entry in near if entry[0] <= 2 < len(wanted) - entry[0]]
     return by_normal[min(near)[2]] if near else None
 
 
 def _normal(name: str) -> str:
     return re.sub(r"[-\s]+", "_", name.strip().lower())
-
-
-def edits(a: str, b: str) -> int:
-    """Levenshtein distance: letters inserted, deleted or replaced to turn `a` into `b`."""
-    previous = list(range(len(b) + 1))
-    for i, x in enumerate(a, 1):
-        current = [i]
-        for j, y in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y)))
-        previous = current
-    return previous[-1]
