@@ -83,16 +83,19 @@ def use_color(output_file: Path | None) -> bool:
 @click.option("--ignore", multiple=True, help="Rules not to report; comma-separated.")
 @click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="pyproject.toml to read [tool.model-index] from (default: the nearest one).")
-@click.option("--cross-check", "cross_check", type=click.Choice(["auto", "always", "never"]), default=None,
-              help="Cross-check against timm: auto runs it when torch and timm are installed.")
+@click.option("--cross-check", "cross_check", type=click.Choice(["auto", "always", "never", "timm"]), default=None,
+              help="Cross-check against timm: auto runs it when torch and timm are installed; timm also "
+                   "checks every model as a timm model.")
 @click.option("--no-cross-check", is_flag=True, help="Same as --cross-check=never.")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Where measured model facts are cached (default: the platform's user cache dir).")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the measurement cache.")
 @click.option("--results", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="timm results CSV to cross-check Top 1 / Top 5 Accuracy against.")
-@click.option("--fix", is_flag=True, help="Apply the fixes the diagnostics offer, then report what is left.")
-@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff instead of writing them "
+@click.option("--fix", is_flag=True, help="Apply the safe fixes the diagnostics offer, then report what is left.")
+@click.option("--unsafe-fixes", is_flag=True, help="Also apply unsafe fixes (values of a model reached through an "
+                                                   "alias, renamed IDs).")
+@click.option("--diff", is_flag=True, help="Print what --fix would write as a unified diff and write nothing "
                                            "(exit 1 when there is something to fix).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: on a terminal).")
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False, path_type=Path),
@@ -103,8 +106,8 @@ def use_color(output_file: Path | None) -> bool:
               help="Cross-check only the models of cards changed since this git ref (static rules still see "
                    "every card); problems on those cards are reported first.")
 def validate_command(paths, output_format, output_file, strict, exit_zero, statistics, select, ignore, config_file,
-                     cross_check, no_cross_check, cache_dir, no_cache, results, fix, diff, progress, baseline_file,
-                     write_baseline, changed_since) -> None:
+                     cross_check, no_cross_check, cache_dir, no_cache, results, fix, unsafe_fixes, diff,
+                     progress, baseline_file, write_baseline, changed_since) -> None:
     """Validate the model-index metadata of every card under PATHS."""
     if write_baseline and (fix or diff):
         raise click.UsageError("--write-baseline records the findings as they are; it does not go with --fix or --diff")
@@ -125,12 +128,16 @@ def validate_command(paths, output_format, output_file, strict, exit_zero, stati
         sys.exit(EXIT_FAILURE)
     if write_baseline:
         sys.exit(_write_baseline(write_baseline, result))
-    if fix:
-        index, result = _fix(paths, config, options, index, result)
+    plans = []
+    if fix or diff:
+        index, result, plans = _fix_passes(paths, config, options, index, result, unsafe_fixes)
     for notice in result.notices:
         click.echo(f"model-index: {notice}", err=True)
-    if diff:
-        sys.exit(_show_diff(result, index.texts))
+    if diff:  # even with --fix: --diff never writes
+        sys.exit(_show_diff(plans))
+    if fix:
+        index, result = _write(paths, config, options, index, result, plans)
+    result.unsafe_fixes = unsafe_fixes
     fmt = resolve_format(output_format)
     color = use_color(output_file)
     text = format_statistics(result, fmt) if statistics else format_report(result, fmt, index.texts, color=color)
@@ -178,36 +185,45 @@ def _changed_files(ref: str) -> frozenset[str]:
         sys.exit(EXIT_FAILURE)
 
 
-def _show_diff(result, texts: dict[str, str]) -> int:
-    """Print what --fix would change; 1 when there is something to fix."""
-    from .fix import diff, plan_fixes
+MAX_FIX_PASSES = 10
 
-    plans = plan_fixes(result.diagnostics, texts)
+
+def _fix_passes(paths, config: Config, options: Options, index, result, unsafe_fixes: bool):
+    """Apply the fixes that apply, in memory, validating the fixed texts again after each pass
+    until none applies (fixes that overlap one taken wait for the next pass, as in ruff). Nothing
+    is written: returns the last pass's index and result, and what the passes did to each file."""
+    from .fix import Passes
+    from .index import load
+
+    passes = Passes(index.texts)
+    for _ in range(MAX_FIX_PASSES):
+        if not passes.apply(result.diagnostics, unsafe_fixes):
+            break
+        index, result = validate(paths, config, options, index=load(paths, config.excluded, overlay=passes.current))
+    return index, result, passes.plans()
+
+
+def _show_diff(plans) -> int:
+    """Print what --fix would write; 1 when there is something to fix."""
+    from .fix import diff
+
     click.echo(diff(plans), nl=False)
     count = sum(p.applied for p in plans)
     click.echo(f"model-index: {count} fix(es) would be applied to {len(plans)} file(s)", err=True)
     return EXIT_ERRORS if plans else EXIT_OK
 
 
-MAX_FIX_PASSES = 10
+def _write(paths, config: Config, options: Options, index, result, plans):
+    """Write the fixed files once; say what was done. A file changed on disk since it was read is
+    left alone, and then the report is of the files as they are."""
+    from .fix import write_plans
 
-
-def _fix(paths, config: Config, options: Options, index, result):
-    """Apply the offered fixes, validating again after each pass, until none applies (fixes that
-    overlap one taken wait for the next pass, as in ruff); say what was done; report what is left."""
-    from .fix import apply_fixes
-
-    applied, changed = 0, set()
-    for _ in range(MAX_FIX_PASSES):
-        outcome = apply_fixes(result.diagnostics, index.texts)
-        for path in outcome.stale_files:
-            click.echo(f"model-index: {path} changed since it was read; not fixed", err=True)
-        if not outcome.applied:
-            break
-        applied += outcome.applied
-        changed.update(outcome.changed_files)
+    outcome = write_plans(plans)
+    for path in outcome.stale_files:
+        click.echo(f"model-index: {path} changed since it was read; not fixed", err=True)
+    click.echo(f"model-index: applied {outcome.applied} fix(es) to {len(outcome.changed_files)} file(s)", err=True)
+    if outcome.stale_files:
         index, result = validate(paths, config, options)
-    click.echo(f"model-index: applied {applied} fix(es) to {len(changed)} file(s)", err=True)
     return index, result
 
 

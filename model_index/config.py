@@ -32,7 +32,7 @@ class Config:
     ignore: list[str] = field(default_factory=list)
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)  # glob → selectors
     severity: dict[str, Severity] = field(default_factory=dict)
-    cross_check: str = "auto"  # auto | always | never
+    cross_check: str = "auto"  # auto | always | never | timm (always, and every model is a timm model)
     cache_dir: str | None = None
     results: str | None = None
     baseline: str | None = None
@@ -196,8 +196,8 @@ def from_table(table: dict[str, Any], where: str = "[tool.model-index]") -> "Con
         except (ValueError, TypeError) as error:
             raise ConfigError(f"{where}: severity of {selector} must be error, warning or info") from error
     if "cross-check" in table:
-        if table["cross-check"] not in ("auto", "always", "never"):
-            raise ConfigError(f"{where}: cross-check must be auto, always or never")
+        if table["cross-check"] not in ("auto", "always", "never", "timm"):
+            raise ConfigError(f"{where}: cross-check must be auto, always, never or timm")
         config.cross_check = table["cross-check"]
     for key in ("cache-dir", "results", "baseline"):
         if not isinstance(table.get(key, ""), str):

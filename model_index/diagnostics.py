@@ -14,6 +14,10 @@ class Severity(str, Enum):
     WARNING = "warning"
     INFO = "info"
 
+    def softer(self) -> "Severity":
+        """One level down: an error becomes a warning, a warning an info (an info stays one)."""
+        return Severity.WARNING if self is Severity.ERROR else Severity.INFO
+
 
 @dataclass(frozen=True)
 class Span:
@@ -29,6 +33,23 @@ class Span:
         return cls(line, column, line, column)
 
 
+class Applicability(str, Enum):
+    """Whether `--fix` applies a fix, as ruff has it.
+
+    SAFE: `--fix` applies it (the text changes, not the meaning; or a value measured on a model
+    resolved exactly). UNSAFE: only with `--unsafe-fixes` (a value measured on a model reached
+    through an alias; a renamed ID). DISPLAY_ONLY: shown for review, never applied (a value
+    measured on a model the card was only guessed to mean)."""
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+    DISPLAY_ONLY = "display-only"
+
+    def applies(self, unsafe_fixes: bool) -> bool:
+        """Whether `--fix` applies a fix of this kind (with `--unsafe-fixes` when `unsafe_fixes`)."""
+        return self is Applicability.SAFE or (unsafe_fixes and self is Applicability.UNSAFE)
+
+
 @dataclass(frozen=True)
 class Fix:
     """Replace the text of `span` in the file with `replacement` (YAML source text)."""
@@ -36,6 +57,7 @@ class Fix:
     span: Span
     replacement: str
     description: str
+    applicability: Applicability = Applicability.SAFE
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -45,6 +67,7 @@ class Fix:
             "column": self.span.column,
             "end_line": self.span.end_line,
             "end_column": self.span.end_column,
+            "applicability": self.applicability.value,
         }
 
 
@@ -133,6 +156,15 @@ class Result:
     notices: list[str] = field(default_factory=list)
     resolved: dict[Any, str] = field(default_factory=dict)  # model Entity → its timm `arch.tag`
     changed: frozenset[str] | None = None  # report paths changed since --changed-since's ref; None: not asked
+    unsafe_fixes: bool = False  # the user's choice: reports count unsafe fixes as applicable
+
+    def fix_counts(self) -> dict[Applicability, int]:
+        """How many diagnostics offer a fix of each applicability."""
+        counts = {kind: 0 for kind in Applicability}
+        for d in self.diagnostics:
+            if d.fix is not None:
+                counts[d.fix.applicability] += 1
+        return counts
 
 
 @dataclass
@@ -141,7 +173,10 @@ class Finding:
 
     Either `entity` plus `at` (a key path below the entity, canonical keys) or `file` plus `span`.
     `on_key` reports at the key of `at` rather than its value (a problem of the key itself).
-    `replacement` is the value `--fix` writes at `at` (a Python value, dumped as YAML)."""
+    `replacement` is the value `--fix` writes at `at` (a Python value, dumped as YAML), with
+    `applicability` saying whether `--fix` may write it. `soft` marks a finding that rests on weaker
+    evidence (a guessed model, a count off only in its rounded last digit): the linter reports it
+    one severity below the rule's configured one."""
 
     code: str
     message: str
@@ -155,3 +190,5 @@ class Finding:
     fix_description: str | None = None
     suggestion: str | None = None
     on_key: bool = False
+    applicability: Applicability = Applicability.SAFE
+    soft: bool = False

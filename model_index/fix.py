@@ -1,15 +1,18 @@
 """Apply the fixes diagnostics offer: text edits by span, written back only to unchanged files.
 
-A fix replaces the text of a YAML value node (its span) with YAML source text. Edits of one file
-are applied from its end backwards so that earlier offsets hold; an edit overlapping one already
-taken is skipped (a second run picks it up). Files are rewritten with their own newlines and BOM,
-and never when they changed on disk since the linter read them.
+A fix replaces the text of a YAML value node (its span) with YAML source text. Only fixes whose
+applicability allows it are taken: safe ones, and unsafe ones when the user asks for them; a
+display-only fix never is. Edits of one file are applied from its end backwards so that earlier
+offsets hold; an edit overlapping one already taken is skipped and waits for the next pass
+(`Passes`, in memory: nothing is written until the last pass). Files are rewritten with their own
+newlines and BOM, and never when they changed on disk since the linter read them.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -40,11 +43,12 @@ class Outcome:
     stale_files: list[str] = field(default_factory=list)
 
 
-def plan_fixes(diagnostics: Iterable[Diagnostic], texts: dict[str, str]) -> list[Plan]:
-    """Edit each file's text (as the linter read it) with the fixes of its diagnostics."""
+def plan_fixes(diagnostics: Iterable[Diagnostic], texts: dict[str, str], unsafe_fixes: bool = False) -> list[Plan]:
+    """Edit each file's text (as the linter read it) with the fixes of its diagnostics that apply
+    (safe ones; unsafe ones too when `unsafe_fixes`)."""
     by_path: dict[str, list[Fix]] = {}
     for d in diagnostics:
-        if d.fix is not None and d.path in texts:
+        if d.fix is not None and d.fix.applicability.applies(unsafe_fixes) and d.path in texts:
             by_path.setdefault(d.path, []).append(d.fix)
     plans = []
     for path, fixes in sorted(by_path.items()):
@@ -87,16 +91,55 @@ def offset(starts: list[int], text: str, line: int, column: int) -> int:
     return position if position <= line_end else -1
 
 
+class Passes:
+    """Fixes applied pass after pass to texts in memory, the files untouched.
+
+    The caller validates the current texts again after each pass that changed something (fixes
+    overlapping one already taken wait for the next pass, as in ruff); `plans` then says what the
+    passes did to each file as a whole, which `--fix` writes once and `--diff` shows."""
+
+    def __init__(self, texts: dict[str, str]):
+        self.original = dict(texts)
+        self.current = dict(texts)
+        self.applied: Counter[str] = Counter()
+
+    def apply(self, diagnostics: Iterable[Diagnostic], unsafe_fixes: bool = False) -> bool:
+        """One pass over the current texts; whether it changed any."""
+        plans = plan_fixes(diagnostics, self.current, unsafe_fixes)
+        for plan in plans:
+            self.current[plan.path] = plan.after
+            self.applied[plan.path] += plan.applied
+        return bool(plans)
+
+    def plans(self) -> list[Plan]:
+        """Each changed file: its text as read and as the last pass left it."""
+        return [Plan(path, self.original[path], self.current[path], self.applied[path])
+                for path in sorted(self.applied) if self.current[path] != self.original[path]]
+
+
 def diff(plans: list[Plan]) -> str:
-    """A unified diff of every planned change."""
-    return "".join("".join(difflib.unified_diff(p.before.splitlines(keepends=True), p.after.splitlines(keepends=True),
-                                                f"a/{p.path}", f"b/{p.path}")) for p in plans)
+    """A unified diff of every planned change, as `patch` applies it (a last line without a newline
+    is marked so)."""
+    lines = (line for p in plans for line in difflib.unified_diff(
+        _lines(p.before), _lines(p.after), f"a/{p.path}", f"b/{p.path}"))
+    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
 
 
-def apply_fixes(diagnostics: Iterable[Diagnostic], texts: dict[str, str]) -> Outcome:
-    """Write every file's fixes; a file whose content changed since it was read is left alone."""
+def _lines(text: str) -> list[str]:
+    """`text` split after each '\\n' only (the linter's texts use '\\n'; `splitlines` splits on more)."""
+    *lines, last = text.split("\n")
+    return [line + "\n" for line in lines] + ([last] if last else [])
+
+
+def apply_fixes(diagnostics: Iterable[Diagnostic], texts: dict[str, str], unsafe_fixes: bool = False) -> Outcome:
+    """Write every file's fixes (one pass); a file whose content changed since it was read is left alone."""
+    return write_plans(plan_fixes(diagnostics, texts, unsafe_fixes))
+
+
+def write_plans(plans: Iterable[Plan]) -> Outcome:
+    """Write each plan's file; a file whose content changed since it was read is left alone."""
     outcome = Outcome()
-    for plan in plan_fixes(diagnostics, texts):
+    for plan in plans:
         if write_plan(plan):
             outcome.applied += plan.applied
             outcome.changed_files.append(plan.path)

@@ -126,11 +126,14 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def load(paths: Iterable[str | Path], excluded: Excluded = skipped_by_default) -> Index:
+def load(paths: Iterable[str | Path], excluded: Excluded = skipped_by_default,
+         overlay: dict[str, str] | None = None) -> Index:
     """Load every card under `paths` (files or directories) and every file they import.
 
-    The folder walk passes over what `excluded` names; a file given explicitly is always read."""
-    loader = _Loader()
+    The folder walk passes over what `excluded` names; a file given explicitly is always read.
+    `overlay` maps report paths to texts that stand in for those files' contents (the texts a
+    previous `--fix` pass produced in memory); other files are read from disk."""
+    loader = _Loader(overlay or {})
     for given in paths:
         given = Path(given)
         if given.is_dir():
@@ -153,7 +156,8 @@ def _cards_under(directory: Path, excluded: Excluded) -> list[Path]:
 
 
 class _Loader:
-    def __init__(self):
+    def __init__(self, overlay: dict[str, str]):
+        self.overlay = overlay
         self.index = Index()
         self.queue: list[tuple[Path, bool]] = []
         self.seen: set[str] = set()
@@ -173,7 +177,7 @@ class _Loader:
         shown = display_path(path)
         suffix = path.suffix.lower()
         try:
-            text = read_text(path)
+            text = self.overlay[shown] if shown in self.overlay else read_text(path)
         except FileNotFoundError:
             self._file_problem(shown, "MI000", "no such file or directory")
             return

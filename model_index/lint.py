@@ -23,7 +23,7 @@ from .rules import REGISTRY, Rule, checks, parse
 class Options:
     """What one run does beyond the configuration."""
 
-    cross_check: str = "auto"  # auto | always | never
+    cross_check: str = "auto"  # auto | always | never | timm (always, and every model is a timm model)
     cache_dir: str | None = None
     use_cache: bool = True
     results: str | None = None
@@ -102,6 +102,8 @@ def locate(finding: Finding, config: Config) -> Diagnostic | None:
     severity = config.rule_severity(rule, path)
     if severity is None:
         return None
+    if finding.soft:
+        severity = severity.softer()
     fix_span, style = None, None
     if entity is not None:
         span = entity.key_span(finding.at) if finding.on_key else entity.span(finding.at)
@@ -114,7 +116,7 @@ def locate(finding: Finding, config: Config) -> Diagnostic | None:
     fix = None
     if finding.replacement is not None and fix_span is not None:
         fix = Fix(fix_span, to_yaml(finding.replacement, style),
-                  finding.fix_description or f"write {finding.replacement}")
+                  finding.fix_description or f"write {finding.replacement}", finding.applicability)
     message = finding.message
     if finding.suggestion:
         message += f" (did you mean '{finding.suggestion}'?)"

@@ -65,7 +65,8 @@ class ModelIndexPlugin(BasePlugin[PluginConfig]):
         for d in result.diagnostics:
             level = logging.WARNING if d.severity is Severity.ERROR else logging.INFO
             log.log(level, f"{d.location}: {d.code} [{d.rule}] {d.message}")
-        self.site = Site(index, docs_dir, self._root(config) / self.config.templates, result.resolved)
+        self.site = Site(index, docs_dir, self._root(config) / self.config.templates,
+                         result.resolved if self.config.cross_check else None)
         for page, text in self.site.generated(self.config.overview, self.config.rules).items():
             files.append(File.generated(config, page, content=text))
         for uri, path in asset_files().items():

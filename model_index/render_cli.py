@@ -34,7 +34,7 @@ def render_command(docs_dir: Path, out_dir: Path, cards: str, templates: Path | 
 
     index = load([docs_dir / cards])
     site = Site(index, docs_dir, templates or docs_dir.resolve().parent / "templates",
-                names.current_names(index) if cross_check else {})
+                names.current_names(index) if cross_check else None)
     shutil.copytree(docs_dir, out_dir, dirs_exist_ok=True)
     cards = site.cards()
     for page, path in sorted(cards.items()):

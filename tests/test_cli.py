@@ -218,6 +218,47 @@ def test_fix_applies_overlapping_fixes_in_further_passes(run, tmp_path):
     assert fixed.exit_code == 0 and _json(fixed)["diagnostics"] == []
 
 
+TWO_PASSES = CLEAN.replace("  Metadata:", "  Code: http://example.org//timm/resnet.py\n  Metadata:").replace(
+    "Image Size: 224", "Image Size: '224'\n    Interpolation: Bicubic")
+
+
+def test_diff_shows_exactly_what_fix_writes(run, tmp_path):
+    # The Code URL needs two passes (https, then the doubled slash): --diff shows both.
+    for folder in ("diffed", "fixed"):
+        (tmp_path / folder).mkdir()
+        _card(tmp_path / folder, TWO_PASSES)
+    diff = run("validate", "diffed/card.md", "--no-cross-check", "--diff")
+    assert diff.exit_code == 1
+    assert (tmp_path / "diffed" / "card.md").read_text(encoding="utf-8") == TWO_PASSES  # --diff writes nothing
+    subprocess.run(["patch", "-p1", "-s"], input=diff.stdout.encode(), cwd=tmp_path, check=True)
+    run("validate", "fixed/card.md", "--no-cross-check", "--fix")
+    fixed = (tmp_path / "fixed" / "card.md").read_bytes()
+    assert (tmp_path / "diffed" / "card.md").read_bytes() == fixed
+    assert b"https://example.org/timm/resnet.py" in fixed and b"Image Size: 224\n" in fixed
+
+
+def test_fix_with_diff_writes_nothing(run, tmp_path):
+    _card(tmp_path, TWO_PASSES)
+    result = run("validate", "card.md", "--no-cross-check", "--fix", "--diff")
+    assert result.exit_code == 1 and "+  Code: https://example.org/timm/resnet.py" in result.stdout
+    assert (tmp_path / "card.md").read_text(encoding="utf-8") == TWO_PASSES
+
+
+def test_unsafe_fixes_wait_for_unsafe_fixes(run, tmp_path):
+    # A misspelt interpolation is fixed to the name it resembles: an unsafe fix; a case slip is safe.
+    text = CLEAN.replace("Image Size: 224", "Image Size: 224\n    Interpolation: bicubc")
+    _card(tmp_path, text)
+    report = _json(run("validate", "card.md", "--no-cross-check", "--output-format", "json"))
+    assert [(d["code"], d["fix"]["applicability"]) for d in report["diagnostics"]] == [("MI204", "unsafe")]
+    assert run("validate", "card.md", "--no-cross-check", "--fix").exit_code == 1
+    assert (tmp_path / "card.md").read_text(encoding="utf-8") == text
+    assert run("validate", "card.md", "--no-cross-check", "--fix", "--unsafe-fixes").exit_code == 0
+    assert "Interpolation: bicubic\n" in (tmp_path / "card.md").read_text(encoding="utf-8")
+    _card(tmp_path, TWO_PASSES)
+    report = _json(run("validate", "card.md", "--no-cross-check", "--output-format", "json"))
+    assert {d["fix"]["applicability"] for d in report["diagnostics"]} == {"safe"}
+
+
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared is not available")
 def test_the_real_corpus_counts_every_card(run):
     cards = sorted(CORPUS.resolve().glob("*.md"))

@@ -70,6 +70,11 @@ def test_bad_settings_are_errors(table):
         from_table(table)
 
 
+@pytest.mark.parametrize("value", ["auto", "always", "never", "timm"])
+def test_cross_check_settings(value):
+    assert from_table({"cross-check": value}).cross_check == value
+
+
 def _pyproject(directory: Path, text: str) -> Path:
     path = directory / "pyproject.toml"
     path.write_text(text, encoding="utf-8")

@@ -9,7 +9,7 @@ pytest.importorskip("timm")
 
 from model_index import index as index_mod  # noqa: E402
 from model_index.crosscheck import registry as registry_mod  # noqa: E402
-from model_index.crosscheck.resolve import Step, resolve  # noqa: E402
+from model_index.crosscheck.resolve import Confidence, Step, resolve  # noqa: E402
 
 pytestmark = pytest.mark.timm
 
@@ -36,6 +36,7 @@ def test_weights_file_outranks_the_name_and_timms_wrong_alias(tmp_path, registry
         """)
     assert resolution.full_name == "resnext101_32x16d.fb_wsl_ig1b_ft_in1k"
     assert resolution.step == Step.WEIGHTS_FILE
+    assert resolution.confidence == Confidence.GUESS  # the name says otherwise: one of them is wrong
     assert set(findings) == {"MI309", "MI310"}
     assert findings["MI309"].replacement == "resnext101_32x16d.fb_wsl_ig1b_ft_in1k"
     assert findings["MI310"].actual == "resnext101_32x8d.fb_wsl_ig1b_ft_in1k"  # what timm's alias table says
@@ -71,13 +72,24 @@ def test_id_comes_before_name(tmp_path, registry):
     assert resolution.arch == "efficientnet_b0" and resolution.step == Step.DEFAULT_TAG
 
 
-def test_an_older_weights_file_of_the_same_checkpoint_name_resolves_by_its_stem(tmp_path, registry):
+def test_an_older_weights_file_of_the_same_checkpoint_name_chooses_the_tag_by_its_stem(tmp_path, registry):
     resolution, findings = resolved(tmp_path, registry, """\
         - Name: resnet18
           Weights: https://download.pytorch.org/models/resnet18-5c106cde.pth
         """)
-    assert resolution.full_name == "resnet18.tv_in1k" and resolution.step == Step.WEIGHTS_STEM
+    assert resolution.full_name == "resnet18.tv_in1k" and resolution.step == Step.CHOSEN_TAG
+    assert resolution.evidence == ["Weights file"] and resolution.confidence == Confidence.GUESS
     assert findings == {}
+
+
+def test_a_weights_stem_alone_is_a_guess_that_ties_nothing_to_timm(tmp_path, registry):
+    # OpenMMLab's converted Swin checkpoint: only the file name without its hash is timm's.
+    resolution, _ = resolved(tmp_path, registry, """\
+        - Name: swin-tiny_3rdparty_in1k
+          Weights: https://download.openmmlab.com/mmclassification/v0/swin-transformer/convert/swin_tiny_patch4_window7_224-160bb0a5.pth
+        """)
+    assert resolution.full_name == "swin_tiny_patch4_window7_224.ms_in1k" and resolution.step == Step.WEIGHTS_STEM
+    assert resolution.confidence == Confidence.GUESS and not resolution.tied
 
 
 def test_hugging_face_hub_weights_resolve_by_hub_id(tmp_path, registry):

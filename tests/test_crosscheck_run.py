@@ -141,7 +141,7 @@ def test_seed_card_findings(cache_dir):
 
 
 def test_warm_run_measures_nothing(tmp_path, monkeypatch):
-    path = write_card(tmp_path, "- Name: resnet18\n  Metadata:\n    Parameters: 1\n")
+    path = write_card(tmp_path, "- Name: resnet18.tv_in1k\n  Metadata:\n    Parameters: 1\n")
     cold, _ = cross_findings(path, str(tmp_path / "cache"))
 
     def no_measuring(*args, **kwargs):
@@ -154,7 +154,7 @@ def test_warm_run_measures_nothing(tmp_path, monkeypatch):
 
 
 def test_no_cache_neither_reads_nor_writes(tmp_path):
-    path = write_card(tmp_path, "- Name: resnet18\n  Metadata:\n    Parameters: 1\n")
+    path = write_card(tmp_path, "- Name: resnet18.tv_in1k\n  Metadata:\n    Parameters: 1\n")
     diagnostics, _ = cross_findings(path, str(tmp_path / "cache"), use_cache=False)
     assert codes_at(diagnostics) == [("MI302", 8)]  # it measured
     assert not (tmp_path / "cache").exists()
@@ -264,7 +264,7 @@ def test_flops_that_cannot_be_counted_are_a_notice(tmp_path, monkeypatch):
         raise RuntimeError("data-dependent forward")
 
     monkeypatch.setattr(measure, "flops", fails)
-    path = write_card(tmp_path, "- Name: resnet18\n  Metadata:\n    FLOPs: 1\n    Parameters: 1\n")
+    path = write_card(tmp_path, "- Name: resnet18.tv_in1k\n  Metadata:\n    FLOPs: 1\n    Parameters: 1\n")
     diagnostics, result = cross_findings(path, str(tmp_path / "cache"))
     assert codes_at(diagnostics) == [("MI302", 9)]  # no FLOPs finding, the parameters still checked
     assert len(result.notices) == 1 and "resnet18" in result.notices[0]

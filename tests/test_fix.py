@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 from model_index import fix
-from model_index.diagnostics import Diagnostic, Fix, Severity, Span
+from model_index.diagnostics import Applicability, Diagnostic, Fix, Severity, Span
 from model_index.extract import read_text
 
 CARD = "# Demo\n\n<!--\nModels:\n- Name: demo_net\n  Metadata:\n    Image Size: '224'\n    Crop Pct: '0.875'\n-->\n"
@@ -91,3 +92,40 @@ def test_diff_shows_the_change_without_writing(tmp_path):
     text = fix.diff(fix.plan_fixes([_diag(path, SIZE, "224")], texts))
     assert "-    Image Size: '224'\n" in text and "+    Image Size: 224\n" in text
     assert path.read_text(encoding="utf-8") == CARD
+
+
+def _kind(path: Path, span: Span, replacement: str, applicability: Applicability) -> Diagnostic:
+    return Diagnostic(str(path), span, "MI302", "parameters-mismatch", Severity.ERROR, "x",
+                      fix=Fix(span, replacement, f"write {replacement}", applicability))
+
+
+def test_only_fixes_that_apply_are_planned(tmp_path):
+    path, texts = _write(tmp_path, CARD)
+    offered = [_kind(path, SIZE, "224", Applicability.UNSAFE), _kind(path, CROP, "0.9", Applicability.DISPLAY_ONLY)]
+    assert fix.plan_fixes(offered, texts) == []
+    (plan,) = fix.plan_fixes(offered, texts, unsafe_fixes=True)
+    assert plan.applied == 1 and "Image Size: 224\n" in plan.after and "Crop Pct: '0.875'" in plan.after
+
+
+def test_passes_fix_in_memory_and_plan_the_whole_change(tmp_path):
+    path, texts = _write(tmp_path, CARD)
+    passes = fix.Passes(texts)
+    assert passes.apply([_diag(path, SIZE, "224")])
+    assert passes.current[str(path)] != CARD  # the second pass sees the first one's text
+    assert passes.apply([_diag(path, Span(7, 5, 7, 15), "Image size")])
+    assert not passes.apply([])
+    (plan,) = passes.plans()
+    assert (plan.before, plan.applied) == (CARD, 2) and "    Image size: 224\n" in plan.after
+    assert path.read_text(encoding="utf-8") == CARD  # nothing written
+
+
+def test_diff_of_a_file_without_a_last_newline_applies_with_patch(tmp_path):
+    text = CARD.rstrip("\n")
+    path, texts = _write(tmp_path, text)
+    crop = Span(8, 15, 8, 22)
+    patch_text = fix.diff(fix.plan_fixes([_diag(path, SIZE, "224"), _diag(path, crop, "0.875")], texts))
+    original = path.read_bytes()
+    subprocess.run(["patch", "-p1", "-s"], input=patch_text.replace(f"a/{path}", "a/demo.md")
+                   .replace(f"b/{path}", "b/demo.md").encode(), cwd=tmp_path, check=True)
+    assert path.read_bytes() == original.replace(b"'224'", b"224").replace(b"'0.875'", b"0.875")
+    assert not path.read_bytes().endswith(b"\n")

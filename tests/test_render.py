@@ -27,9 +27,10 @@ BIT_NAMES = {f"resnetv2_{size}_bitm": f"resnetv2_{size}_bit.goog_in21k_ft_in1k"
 
 
 def site_for(docs: Path, names: dict[str, str] | None = None, templates: Path | None = None) -> Site:
-    """A site of the cards under `docs/models`; `names` maps model names to current timm names."""
+    """A site of the cards under `docs/models`; `names` maps model names to current timm names, as
+    a cross-check resolves them (None: no cross-check ran)."""
     index = load([docs / "models"])
-    resolved = {m: (names or {})[m.name] for m in index.models if m.name in (names or {})}
+    resolved = None if names is None else {m: names[m.name] for m in index.models if m.name in names}
     return Site(index, docs, templates, resolved)
 
 
@@ -157,6 +158,20 @@ def test_names_replace_deprecated_ids_in_snippets():
     path = SITE_DOCS / "models" / "mobilenet-v3.md"
     rendered = site.card(path, path.read_text(encoding="utf-8"))
     assert 'timm.create_model("mobilenetv3_small_050.new_tag", pretrained=True)' in rendered
+
+
+def test_timm_snippets_only_for_models_resolved_to_timm(tmp_path):
+    # The cross-check resolves the models it can tie to timm; a page offers timm code for those only.
+    path = write_card(tmp_path, "card.md", "# Card\n\nProse.\n\n")
+    text = path.read_text(encoding="utf-8")
+    usage = "## How do I use this model?"
+    unknown = site_for(tmp_path).card(path, text)  # no cross-check ran: every model is taken for timm's
+    assert usage in unknown and "<option" in unknown
+    assert usage not in site_for(tmp_path, {}).card(path, text)  # none resolved to timm
+    one = site_for(tmp_path, {"resnet34.a1_in1k": "resnet34.a1_in1k"}).card(path, text)
+    snippets = one.split(usage, 1)[1]
+    assert 'timm.create_model("resnet34.a1_in1k"' in snippets  # the smaller resnet18 is not timm's here
+    assert "resnet18.a1_in1k" not in snippets and "<option" not in snippets
 
 
 def render_card(docs: Path, name: str, prose: str) -> tuple[str, Site]:

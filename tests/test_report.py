@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from model_index import report
-from model_index.diagnostics import Diagnostic, Fix, Result, Severity, Span, Summary
+from model_index.diagnostics import Applicability, Diagnostic, Fix, Result, Severity, Span, Summary
 from model_index.lint import validate
 from model_index.reporters import github, sarif
 
@@ -154,6 +155,26 @@ def test_statistics_counts_per_rule():
     assert rows[1]["code"] == "MI000" and rows[1]["count"] == 1
     text = report.format_statistics(_result(_size(), _file_problem()), "concise").splitlines()
     assert [line.split()[:2] for line in text] == [["1", "MI000"], ["1", "MI301"]]
+
+
+def _with_fix(applicability: Applicability) -> Diagnostic:
+    d = _size()
+    return replace(d, fix=replace(d.fix, applicability=applicability))
+
+
+def test_fix_counts_and_markers_follow_applicability():
+    kinds = (Applicability.SAFE, Applicability.UNSAFE, Applicability.UNSAFE, Applicability.DISPLAY_ONLY)
+    result = _result(*map(_with_fix, kinds))
+    assert result.fix_counts() == {Applicability.SAFE: 1, Applicability.UNSAFE: 2, Applicability.DISPLAY_ONLY: 1}
+    stats = json.loads(report.format_statistics(result, "json"))
+    full = report.format_report(result, "full", {CARD: TEXT})
+    assert stats[0]["fixable"] == 1 and full.count("MI301 [*]") == 1  # only what --fix applies is marked
+    result.unsafe_fixes = True
+    stats = json.loads(report.format_statistics(result, "json"))
+    full = report.format_report(result, "full", {CARD: TEXT})
+    assert stats[0]["fixable"] == 3 and full.count("MI301 [*]") == 3
+    data = json.loads(report.format_report(result, "json", {}))
+    assert [d["fix"]["applicability"] for d in data["diagnostics"]] == [k.value for k in kinds]
 
 
 # --- SARIF 2.1.0: the parts of the schema code scanning relies on, checked by hand -----------------

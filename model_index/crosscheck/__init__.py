@@ -1,23 +1,28 @@
 """Cross-check cards against the real timm model, measured on PyTorch's meta device.
 
 `run` is the stage `lint.validate` calls. It resolves every model to an exact timm ``arch.tag``
-(`resolve`), measures what the cards declare (`measure`, in a process pool, cached on disk by
-`cache`) and compares (`checks`, `results`). torch and timm are imported only when something
-must be measured or the registry snapshot is not cached yet."""
+with its evidence and confidence (`resolve`), keeps the models something ties to timm (`scope`),
+measures what the cards declare (`measure`, in a process pool, cached on disk by `cache`), doubts
+resolutions the cards' own numbers contradict, learns each card's FLOPs convention
+(`conventions`) and compares (`checks`, `results`). torch and timm are imported only when
+something must be measured or the registry snapshot is not cached yet."""
 
 from __future__ import annotations
+
+from typing import Any, Iterator
 
 from ..config import ConfigError
 from ..diagnostics import Finding, Result
 from ..extras import install_hint, missing
 from ..schema import as_number
+from . import conventions, scope
 from . import results as results_mod
 from .cache import Cache
-from .checks import Subject, check
+from .checks import Subject, check, doubt
 from .measure import FLOPS, MODEL, Unit
 from .parallel import measure_all
 from .registry import Registry, build
-from .resolve import resolve
+from .resolve import Resolution, resolve
 
 INSTALL_HINT = install_hint("timm")
 
@@ -28,13 +33,13 @@ def available() -> bool:
 
 
 def run(index, options, result: Result) -> list[Finding]:
-    """Cross-check every model of `index` in the run's scope (`options.in_scope`: all, or those of the
-    cards changed since --changed-since's ref). `result` receives what the user should know (notices)
-    and the timm name each model resolved to (`resolved`)."""
+    """Cross-check every timm model of `index` in the run's scope (`options.in_scope`: all, or those of
+    the cards changed since --changed-since's ref). `result` receives what the user should know
+    (notices) and the timm name each checked model resolved to (`resolved`)."""
     notices = result.notices
     if not available():
-        if options.cross_check == "always":
-            raise ConfigError(f"--cross-check=always needs torch and timm ({INSTALL_HINT})")
+        if options.cross_check in ("always", "timm"):
+            raise ConfigError(f"--cross-check={options.cross_check} needs torch and timm ({INSTALL_HINT})")
         notices.append(f"cross-check skipped: torch and timm are not installed ({INSTALL_HINT})")
         return []
     models = [entity for entity in index.models if options.in_scope(entity.path)]  # --changed-since's scope
@@ -43,27 +48,74 @@ def run(index, options, result: Result) -> list[Finding]:
     table = results_mod.read(options.results) if options.results else None  # a bad path fails before measuring
     cache = Cache(options.cache_dir, options.use_cache)
     registry = load_registry(cache)
-    findings: list[Finding] = []
-    plans = []
-    for entity in models:
-        resolution = resolve(entity, registry)
-        findings.extend(resolution.findings)
-        if resolution.full_name:
-            result.resolved[entity] = resolution.full_name
-            plans.append((entity, resolution, *units_for(entity, resolution, registry)))
+    findings, plans, outside = _resolve_all(index, models, registry, options.cross_check == "timm")
     facts = measure_all({unit for plan in plans for unit in plan[2:]}, cache, options.progress)
+    subjects = []
     for entity, resolution, model_unit, flops_unit in plans:
         for unit in (model_unit, flops_unit):
             notice = _notice(unit, facts[unit])
             if notice and notice not in notices:
                 notices.append(notice)
         model_facts = None if "error" in facts[model_unit] else facts[model_unit]
-        findings.extend(check(Subject(entity, resolution, registry, model_facts, facts[flops_unit].get("flops"),
-                                      flops_unit.image_size)))
+        subject = Subject(entity, resolution, registry, model_facts, facts[flops_unit].get("flops"),
+                          flops_unit.image_size)
+        doubtful = doubt(subject)
+        if doubtful:  # the resolution is reported, not what it would make of the card
+            findings.append(doubtful)
+            continue
+        findings.extend(resolution.findings)
+        result.resolved[entity] = resolution.full_name
+        subjects.append(subject)
+    findings.extend(_compare(subjects, notices))
     if table is not None:
-        for entity, resolution, *_ in plans:
+        for subject in subjects:
+            entity, resolution = subject.entity, subject.resolution
             names = [entity.value(("Metadata", "ID")), entity.name, resolution.full_name, resolution.arch]
             findings.extend(results_mod.check(entity, [n for n in names if isinstance(n, str)], table))
+    if outside:
+        notices.append(f"{outside} model(s) are not timm models and were not cross-checked (nothing ties them to "
+                       "timm: a Weights file or name timm knows, a Code link into timm, a library key)")
+    return findings
+
+
+def resolve_timm_models(index, registry: Registry, timm_zoo: bool = False,
+                        models: list | None = None) -> Iterator[tuple[Any, Resolution, bool]]:
+    """Every model (of `models`, default all of `index`) with its resolution, and whether it is a timm
+    model: something ties it to timm (what resolved it, or what the card claims; `timm_zoo` claims
+    every model)."""
+    collections = {c.name: c for c in index.collections if c.name}
+    front_matter = {b.path: b.tree.data for b in index.blocks
+                    if b.tree is not None and isinstance(b.tree.data, dict) and "model-index" in b.tree.data}
+    for entity in index.models if models is None else models:
+        resolution = resolve(entity, registry)
+        yield entity, resolution, bool(resolution.tied or scope.claim(entity, collections, front_matter, timm_zoo))
+
+
+def _resolve_all(index, models: list, registry: Registry, timm_zoo: bool) -> tuple[list[Finding], list[tuple], int]:
+    """Resolve every model: the findings of models that claim timm but resolve to nothing, a
+    measuring plan per model to check, and how many models are outside timm's scope."""
+    findings, plans, outside = [], [], 0
+    for entity, resolution, is_timm in resolve_timm_models(index, registry, timm_zoo, models):
+        if not is_timm:
+            outside += 1
+        elif resolution.full_name is None:
+            findings.extend(resolution.findings)  # unknown-model: it claims timm and timm has no such model
+        else:
+            plans.append((entity, resolution, *units_for(entity, resolution, registry)))
+    return findings, plans, outside
+
+
+def _compare(subjects: list[Subject], notices: list[str]) -> list[Finding]:
+    """Every check of every subject, FLOPs against the convention its card keeps."""
+    learned = conventions.by_card((s.entity.path, s.mac_ratio) for s in subjects
+                                  if s.mac_ratio is not None and not s.flops_below_parameters)
+    findings = []
+    for subject in subjects:
+        subject.convention = learned.get(subject.entity.path)
+        findings.extend(check(subject))
+    notice = conventions.notice(learned)
+    if notice:
+        notices.append(notice)
     return findings
 
 

@@ -1,4 +1,8 @@
-"""Compare one card with the facts measured for the model it resolves to, and with its config."""
+"""Compare one card with the facts measured for the model it resolves to, and with its config.
+
+Every finding rests on the resolution: on a guessed model it is one severity softer and its fix is
+display-only; on a model reached through an alias its fix is unsafe (`Confidence.applicability`).
+A resolution that the card's own numbers contradict is doubted before the card (`doubt`)."""
 
 from __future__ import annotations
 
@@ -8,17 +12,15 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urlparse
 
-from ..diagnostics import Finding
+from ..diagnostics import Applicability, Finding
 from ..schema import as_number, url_of_code
-from . import checkpoint, datasets
-from .numbers import agrees_rounded, relative_difference
+from . import checkpoint, conventions, datasets, scope
+from .numbers import CONFIG_TOLERANCE, agrees_rounded, off_in_last_digit
 from .registry import Registry, installed_source, weights_file
-from .resolve import Resolution
+from .resolve import Confidence, Resolution
 
-CONFIG_TOLERANCE = 0.0005 + 1e-9  # crop_pct, mean, std: three decimals
-FLOPS_TOLERANCE = 0.05  # counters differ in what they count beyond convolutions and matmuls
+DOUBT_RATIO = 2.0  # Parameters or File Size this many times off: the model reached is not the card's
 DEFAULT_REPOSITORY = "huggingface/pytorch-image-models"
-TIMM_MODELS = "timm/models/"  # a repository whose links hold this path is a copy of timm
 
 
 @dataclass
@@ -31,6 +33,7 @@ class Subject:
     facts: dict[str, Any] | None  # parameters and checkpoint summary, at the config's input size
     measured_flops: int | None  # FLOPs at flops_size (None when they could not be counted)
     flops_size: int  # the card's Image Size (the config's input size when the card has none)
+    convention: float | None = None  # the card's FLOPs per MAC, when it keeps one of its own
 
     @property
     def cfg(self) -> dict[str, Any]:
@@ -39,11 +42,69 @@ class Subject:
     def metadata(self, key: str) -> Any:
         return self.entity.value(("Metadata", key))
 
+    @property
+    def flops_below_parameters(self) -> bool:
+        """The card's FLOPs are fewer than the model's parameters: a slip, not a way of counting."""
+        declared = as_number(self.metadata("FLOPs"))
+        return bool(self.facts and declared is not None and declared < self.facts["parameters"])
+
+    @property
+    def mac_ratio(self) -> float | None:
+        """The card's FLOPs per measured multiply-accumulate."""
+        declared = as_number(self.metadata("FLOPs"))
+        if declared is None or not self.measured_flops:
+            return None
+        return conventions.mac_ratio(declared, self.measured_flops)
+
     def finding(self, code: str, key: tuple, message: str, expected: Any = None, actual: Any = None,
-                replacement: Any = None) -> Finding:
+                replacement: Any = None, soft: bool = False,
+                applicability: Applicability = Applicability.SAFE) -> Finding:
+        """A finding on this resolution: softer on a guess, its fix no more applicable than the
+        resolution allows."""
+        confidence = self.resolution.confidence
         return Finding(code, f"{message} [{self.resolution.describe()}]", entity=self.entity, at=key,
                        expected=expected, actual=actual, replacement=replacement,
-                       fix_description=None if replacement is None else f"write {replacement}")
+                       fix_description=None if replacement is None else f"write {replacement}",
+                       applicability=_weakest(applicability, confidence.applicability),
+                       soft=soft or confidence is Confidence.GUESS)
+
+
+def _weakest(*kinds: Applicability) -> Applicability:
+    order = list(Applicability)  # safe, unsafe, display-only
+    return max(kinds, key=order.index)
+
+
+def doubt(s: Subject) -> Finding | None:
+    """The resolution itself, when the card's own numbers contradict a model that only an alias or
+    a guess reached: Parameters or File Size more than twice or less than half the model's. Nothing
+    else of such a model is compared, and nothing is fixed."""
+    if s.resolution.confidence is Confidence.EXACT or not s.facts:
+        return None
+    reasons = []
+    parameters_ = as_number(s.metadata("Parameters"))
+    if parameters_ and _apart(parameters_, s.facts["parameters"]):
+        reasons.append(f"Parameters {parameters_:,.0f} are {_times(parameters_, s.facts['parameters'])} the "
+                       f"model's {s.facts['parameters']:,}")
+    size = as_number(s.metadata("File Size"))
+    if size and all(_apart(size, c.size) for c in checkpoint.candidates(s.facts)):
+        nearest = min(checkpoint.candidates(s.facts), key=lambda c: abs(c.size - size))
+        reasons.append(f"File Size {size:,.0f} is {_times(size, nearest.size)} its nearest checkpoint's "
+                       f"{nearest.size:,}")
+    if not reasons:
+        return None
+    how = "timm's deprecated-name table" if s.resolution.confidence is Confidence.ALIAS else "a guess"
+    return Finding("MI316", f"{s.resolution.full_name} ({s.resolution.how}) was reached through {how}, but the "
+                            f"card's {' and '.join(reasons)}; the resolution is doubtful and the model was not "
+                            "cross-checked", entity=s.entity, at=s.resolution.at, expected=s.resolution.full_name)
+
+
+def _apart(declared: float, measured: float) -> bool:
+    return measured > 0 and declared > 0 and max(declared / measured, measured / declared) > DOUBT_RATIO
+
+
+def _times(declared: float, measured: float) -> str:
+    ratio = declared / measured
+    return f"{ratio:.3g}x" if ratio >= 1 else f"1/{1 / ratio:.3g} of"
 
 
 def check(subject: Subject) -> list[Finding]:
@@ -103,9 +164,11 @@ def parameters(s: Subject) -> list[Finding]:
     measured = s.facts["parameters"]
     if agrees_rounded(declared, measured):
         return []
+    rounded = off_in_last_digit(declared, measured)
+    note = "; the rounded count is off in its last digit" if rounded else ""
     return [s.finding("MI302", ("Metadata", "Parameters"), f"Parameters {declared:,} disagree with the model's "
-                      f"{measured:,} (sum of numel over model.parameters())", measured, s.metadata("Parameters"),
-                      measured)]
+                      f"{measured:,} (sum of numel over model.parameters()){note}", measured,
+                      s.metadata("Parameters"), measured, soft=rounded)]
 
 
 def file_size(s: Subject) -> list[Finding]:
@@ -120,30 +183,40 @@ def file_size(s: Subject) -> list[Finding]:
     nearest = min((c for c in options if c.precision == "fp32" and c.container in containers),
                   key=lambda c: abs(c.size - declared))
     ratio = declared / nearest.size
+    larger = all(declared > c.size + c.tolerance for c in options)
+    note = ("; the file may hold tensors the model does not build (an auxiliary classifier, EMA weights)"
+            if larger else "")
     return [s.finding("MI303", ("Metadata", "File Size"), f"File Size {declared:,} matches no fp32, fp16 or mixed-fp16 "
                       f"checkpoint of this model; a {nearest.label} checkpoint of its {s.facts['tensors']} tensors "
-                      f"is {nearest.size:,} bytes (declared/expected = {ratio:.3g})", nearest.size,
-                      s.metadata("File Size"), nearest.size)]
+                      f"is {nearest.size:,} bytes (declared/expected = {ratio:.3g}){note}", nearest.size,
+                      s.metadata("File Size"), nearest.size, soft=larger,
+                      applicability=Applicability.DISPLAY_ONLY if larger else Applicability.SAFE)]
 
 
 def flops(s: Subject) -> list[Finding]:
-    declared = as_number(s.metadata("FLOPs"))
+    declared, ratio = as_number(s.metadata("FLOPs")), s.mac_ratio
     if declared is None or s.measured_flops is None:
         return []
     measured, size = s.measured_flops, s.flops_size
-    conventions = {"FLOPs (2 per multiply-accumulate)": measured, "MACs": measured / 2}
-    parameters_ = s.facts["parameters"] if s.facts else None
-    if parameters_ and declared < parameters_:
+    if s.flops_below_parameters:
         return [s.finding("MI305", ("Metadata", "FLOPs"), f"FLOPs {declared:,} are fewer than the model's "
-                          f"{parameters_:,} parameters; at {size} px it does {measured:,} FLOPs", measured,
+                          f"{s.facts['parameters']:,} parameters; at {size} px it does {measured:,} FLOPs", measured,
                           s.metadata("FLOPs"), measured)]
-    if any(agrees_rounded(declared, value) or relative_difference(declared, value) <= FLOPS_TOLERANCE
-           for value in conventions.values()):
+    counts = (measured // 2, measured)  # MACs, FLOPs
+    if any(agrees_rounded(declared, count) for count in counts) or ratio is not None and conventions.standard(ratio):
         return []
-    ratio = f"; declared/MACs = {declared / (measured / 2):.3g}" if measured else ""
+    if s.convention is not None and ratio is not None:
+        if conventions.follows(ratio, s.convention):
+            return []
+        return [s.finding("MI304", ("Metadata", "FLOPs"), f"FLOPs {declared:,} at {size} px are {ratio:.3g}x the "
+                          f"model's {measured // 2:,} MACs, while this card's FLOPs are {s.convention:.3g}x MACs "
+                          f"(its convention)", round(measured / 2 * s.convention), s.metadata("FLOPs"))]
+    rounded = any(off_in_last_digit(declared, count) for count in counts)
     return [s.finding("MI304", ("Metadata", "FLOPs"), f"FLOPs {declared:,} at {size} px match neither "
                       f"{measured:,} FLOPs (2 per multiply-accumulate) nor {measured // 2:,} MACs within "
-                      f"{FLOPS_TOLERANCE:.0%}{ratio}", measured, s.metadata("FLOPs"), measured)]
+                      f"{conventions.STANDARD_TOLERANCE:.0%}{f'; declared/MACs = {ratio:.3g}' if ratio else ''}"
+                      f"{'; the rounded count is off in its last digit' if rounded else ''}", measured,
+                      s.metadata("FLOPs"), measured, soft=rounded)]
 
 
 def training_data(s: Subject) -> list[Finding]:
@@ -173,8 +246,10 @@ def code_url(s: Subject) -> list[Finding]:
     if path == source or path.endswith("/" + source):
         return []
     fixed = code_link(url, s.registry, s.resolution.arch)
-    return [s.finding("MI313", ("Code",), f"Code points to {path.rsplit('/', 1)[-1] or path}, but the installed "
-                      f"timm defines {s.resolution.arch} in {source}", fixed, url, fixed)]
+    at = ("Code", "URL") if isinstance(s.entity.value(("Code",)), dict) else ("Code",)  # OpenMMLab's mapping
+    return [s.finding("MI313", at, f"Code points to {path.rsplit('/', 1)[-1] or path}, but the installed "
+                      f"timm defines {s.resolution.arch} in {source}", fixed, url, fixed,
+                      applicability=Applicability.UNSAFE)]  # the link then names another release
 
 
 def code_link(url: str, registry: Registry, arch: str) -> str:
@@ -182,7 +257,7 @@ def code_link(url: str, registry: Registry, arch: str) -> str:
     when its link is to a copy of timm (its path holds ``timm/models/``), else in timm's."""
     relative = registry.sources[arch]
     match = re.match(r"https?://github\.com/([^/]+/[^/]+)/", url.strip())
-    repository = match.group(1) if match and TIMM_MODELS in urlparse(url.strip()).path else DEFAULT_REPOSITORY
+    repository = match.group(1) if match and scope.TIMM_MODELS in urlparse(url.strip()).path else DEFAULT_REPOSITORY
     link = f"https://github.com/{repository}/blob/v{registry.timm_version}/{relative}"
     path = installed_source(relative)
     line = definitions(path).get(arch) if path else None

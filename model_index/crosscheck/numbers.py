@@ -8,6 +8,8 @@ from typing import Any
 
 from ..schema import as_number
 
+CONFIG_TOLERANCE = 0.0005 + 1e-9  # crop_pct, mean, std: configs write three decimals
+
 
 def significant_digits(value: int | float) -> int:
     """Significant digits of an integer as written: ``25560000`` has 4, ``25557032`` has 8."""
@@ -34,6 +36,20 @@ def agrees_rounded(declared: int | float, measured: int | float) -> bool:
         return False
     declared = as_written(int(declared))
     return declared == round_significant(measured, significant_digits(declared))
+
+
+def off_in_last_digit(declared: int | float, measured: int | float) -> bool:
+    """A count written rounded to three or more significant digits that is one unit off in its last
+    one: ``55850000`` for 55,843,464 (55.84M), ``16820000`` for 16,806,976 (16.81M). Rounding that
+    went the wrong way, not a different model."""
+    if isinstance(declared, float) and not declared.is_integer():
+        return False
+    declared = as_written(int(declared))
+    digits = significant_digits(declared)
+    if digits < 3 or declared <= 0:
+        return False
+    unit = 10 ** (len(str(declared)) - digits)
+    return abs(declared - round_significant(measured, digits)) == unit
 
 
 def as_written(count: int) -> int:

@@ -3,7 +3,8 @@
 The library half of the docs site: the mkdocs plugin and `model-index render` are thin adapters
 over `Site`, so both produce the same Markdown. Rendering needs Jinja2 but never torch: the current
 timm names of the models are an optional input (`names`), filled from the cross-check by callers
-that run it; without them a snippet names the card's `ID` (or `Name`).
+that run it. With them, timm code snippets are shown for those models only; without them a
+snippet names the card's `ID` (or `Name`).
 """
 
 from __future__ import annotations
@@ -51,7 +52,9 @@ class Site:
     index: Index
     docs_dir: Path
     templates: Path | None = None
-    names: dict[Entity, str] = field(default_factory=dict)  # model → current timm name (`arch.tag`)
+    # model → current timm name (`arch.tag`) of every model the cross-check resolved to timm; None
+    # when no cross-check ran (then every model is taken for a timm model, named by its card)
+    names: dict[Entity, str] | None = None
     problems: list[Problem] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -159,7 +162,7 @@ def _in_collection(model: Entity) -> str:
     return plain(model.raw.get("In Collection"))
 
 
-def _families(index: Index, names: dict[Entity, str]) -> dict[str, dict]:
+def _families(index: Index, names: dict[Entity, str] | None) -> dict[str, dict]:
     """One family per home file (absolute, as loaded): a Markdown card with its models and those
     of data files in a collection it defines; a data file with its models that have no card."""
     collections = {c.name: c for c in index.collections if c.name}
@@ -178,7 +181,7 @@ def _families(index: Index, names: dict[Entity, str]) -> dict[str, dict]:
         collection = first_collection.get(home) or collections.get(
             next((_in_collection(m) for m in models if _in_collection(m)), ""))
         name = collection.name if collection is not None else Path(home).stem.replace("-", " ").title()
-        views = [model_view(m, names.get(m), name) for m in models]
+        views = [model_view(m, (names or {}).get(m), name, names is None or m in names) for m in models]
         families[home] = family_view(name, collection, views)
     return families
 

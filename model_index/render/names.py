@@ -2,8 +2,11 @@
 
 Rendering itself never imports timm. The mkdocs plugin with `cross_check: true` hands
 `Site(names=...)` the names its validation run resolved (`Result.resolved`); `model-index render
---cross-check`, which measures nothing, calls `current_names`. The names come from the cross-check's resolver (Weights, then ID, then Name,
-through timm's deprecated-name table, to the exact `arch.tag`), over its cached registry snapshot.
+--cross-check`, which measures nothing, calls `current_names`. The names come from the
+cross-check's resolver (Weights, then ID, then Name, through timm's deprecated-name table, to the
+exact `arch.tag`), over its cached registry snapshot, for the models something ties to timm; the
+others get no timm snippet. Without measuring, a resolution the card's numbers contradict is not
+doubted here (the validation run reports it).
 """
 
 from __future__ import annotations
@@ -11,19 +14,14 @@ from __future__ import annotations
 from ..index import Entity, Index
 
 
-def current_names(index: Index, cache_dir: str | None = None) -> dict[Entity, str]:
-    """Model → current timm name (`arch.tag`) for every model timm knows, without measuring
-    anything; empty when torch or timm is not installed."""
-    from ..crosscheck import available, load_registry
+def current_names(index: Index, cache_dir: str | None = None) -> dict[Entity, str] | None:
+    """Model → current timm name (`arch.tag`) for every timm model, without measuring anything;
+    None when torch or timm is not installed (which models are timm's is then unknown)."""
+    from ..crosscheck import available, load_registry, resolve_timm_models
     from ..crosscheck.cache import Cache
-    from ..crosscheck.resolve import resolve
 
     if not available():
-        return {}
+        return None
     registry = load_registry(Cache(cache_dir))
-    names = {}
-    for model in index.models:
-        full_name = resolve(model, registry).full_name
-        if full_name:
-            names[model] = full_name
-    return names
+    return {model: resolution.full_name for model, resolution, is_timm in resolve_timm_models(index, registry)
+            if is_timm and resolution.full_name}

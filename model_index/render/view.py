@@ -49,8 +49,9 @@ def paper_view(paper: Any) -> dict[str, str] | None:
     return {"title": title or url, "url": url or "", "has_title": bool(title)}
 
 
-def model_view(entity: Entity, timm_name: str | None, family: str) -> dict[str, Any]:
-    """One model as templates see it: formatted facts plus the card's own keys under `raw`."""
+def model_view(entity: Entity, timm_name: str | None, family: str, timm: bool = True) -> dict[str, Any]:
+    """One model as templates see it: formatted facts plus the card's own keys under `raw`.
+    `timm` says whether it is a timm model (timm code snippets apply to it)."""
     data = entity.data
     meta = data.metadata if data is not None and data.metadata is not None else None
     name = entity.name or ""
@@ -79,26 +80,31 @@ def model_view(entity: Entity, timm_name: str | None, family: str) -> dict[str, 
         "top1": top1,
         "paper": paper_view(data.paper if data is not None else None),
         "raw": entity.raw,  # read-only: the sandbox is immutable
+        "timm": timm,
     }
 
 
 def family_view(name: str, collection: Entity | None, models: list[dict[str, Any]]) -> dict[str, Any]:
-    """A card's family: its models, its paper, the metric columns of its results table, the
-    default model (the smallest, so that a first try is quick) and whether training facts are shared."""
+    """A card's family: its models (and those of timm, which the code snippets are for), its paper,
+    the metric columns of its results table, the default model (the smallest timm model, so that a
+    first try is quick) and whether training facts are shared."""
     paper = paper_view(collection.data.paper) if collection is not None and collection.data is not None else None
     paper = paper or next((m["paper"] for m in models if m["paper"]), None)
     metrics: list[str] = []
     for model in models:
         for result in model["results"]:
             metrics.extend(k for k in result["metrics"] if k not in metrics)
-    sized = [m for m in models if isinstance(m["params"], (int, float))]
-    default = min(sized, key=lambda m: m["params"]) if sized else (models[0] if models else None)
+    timm_models = [m for m in models if m["timm"]]
+    candidates = timm_models or models
+    sized = [m for m in candidates if isinstance(m["params"], (int, float))]
+    default = min(sized, key=lambda m: m["params"]) if sized else (candidates[0] if candidates else None)
     training = {(m["training_data"], m["training_techniques"]) for m in models}
     return {
         "name": name,
         "slug": slug(name),
         "paper": paper,
         "models": models,
+        "timm_models": timm_models,
         "default": default,
         "metrics": metrics,
         "shared_training": len(training) == 1,

@@ -6,6 +6,7 @@ import json
 from collections import Counter
 
 from ..diagnostics import Result
+from .style import applicable
 
 VERSION = 1
 
@@ -18,13 +19,13 @@ def as_json(result: Result, texts: dict[str, str], color: bool = False) -> str:
 
 
 def statistics(result: Result) -> list[dict]:
-    """How often each code fired, most frequent first, and whether any of its findings offer a fix."""
+    """How often each code fired, most frequent first, and how many of its findings `--fix` fixes."""
     counts = Counter(d.code for d in result.diagnostics)
     first = {}
     fixable = Counter()
     for d in result.diagnostics:
         first.setdefault(d.code, d)
-        fixable[d.code] += d.fix is not None
+        fixable[d.code] += applicable(d, result)
     return [{"code": code, "rule": first[code].rule, "count": count, "fixable": fixable[code]}
             for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
 

@@ -112,4 +112,5 @@ def _fix(path: str, fix: Fix) -> dict:
         "artifactChanges": [{"artifactLocation": _location(path),
                              "replacements": [{"deletedRegion": deleted,
                                                "insertedContent": {"text": fix.replacement}}]}],
+        "properties": {"applicability": fix.applicability.value},
     }

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from ..diagnostics import Diagnostic, Result
-from .style import Styler, fixable_line, summary_line
+from ..diagnostics import Applicability, Diagnostic, Result
+from .style import Styler, applicable, fixable_line, summary_line
 
 MAX_EXCERPT_LINES = 6
 
@@ -22,12 +22,12 @@ def concise(result: Result, texts: dict[str, str], color: bool = False) -> str:
 def full(result: Result, texts: dict[str, str], color: bool = False) -> str:
     """Each problem with its source lines, a caret under the span, expected/actual and the fix."""
     style = Styler(color)
-    blocks = [_full_one(d, texts.get(d.path), style) for d in result.diagnostics]
+    blocks = [_full_one(d, texts.get(d.path), style, applicable(d, result)) for d in result.diagnostics]
     return "".join(block + "\n" for block in blocks) + "\n".join([summary_line(result), *fixable_line(result)]) + "\n"
 
 
-def _full_one(d: Diagnostic, text: str | None, style: Styler) -> str:
-    fixable = " [*]" if d.fix else ""
+def _full_one(d: Diagnostic, text: str | None, style: Styler, fixable: bool) -> str:
+    fixable = " [*]" if fixable else ""
     out = [f"{style(d.code, bold=True)}{fixable} [{style.severity(d.severity)}] {d.message}"]
     excerpt = _excerpt(d, text)
     gutter = " " * len(str(excerpt[-1][0])) if excerpt else " "
@@ -46,7 +46,8 @@ def _full_one(d: Diagnostic, text: str | None, style: Styler) -> str:
     if known:
         out.append(f"{gutter} = {', '.join(known)}")
     if d.fix:
-        out.append(f"{style('help', bold=True)}: {d.fix.description}")
+        kind = {Applicability.UNSAFE: " (unsafe fix)", Applicability.DISPLAY_ONLY: " (display-only)"}
+        out.append(f"{style('help', bold=True)}: {d.fix.description}{kind.get(d.fix.applicability, '')}")
     return "\n".join(out) + "\n"
 
 

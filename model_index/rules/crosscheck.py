@@ -3,11 +3,28 @@
 These codes are reported by `model_index.crosscheck`, which imports torch and timm only when it
 runs; declaring them here keeps `model-index rules` and static validation free of that cost.
 
+Only models that something ties to timm are cross-checked: a `Weights` file or hub id that a timm
+pretrained configuration lists, an `ID` or `Name` that is a timm name (current or deprecated), a
+`Code` link into timm's repository (or a copy of it, a path holding `timm/models/`), a library key
+such as `Library: timm`, or `cross-check = "timm"` in the configuration. Other models are counted in
+one notice, not reported.
+
 Every MI3xx message ends with the model the card was resolved to and how, e.g.
-``[resnet50.ram_in1k (from its Weights file resnet50_ram-a26f946b.pth)]``. Resolution order: the
-`Weights` file name (matched against every timm pretrained config's URL, file and hub id), then
-`Metadata.ID`, then `Name` (each also through timm's deprecated-name table), then the
-architecture's default pretrained tag.
+``[resnet50.ram_in1k (from its Weights file resnet50_ram-a26f946b.pth)]``. A resolution has a
+confidence:
+
+- **exact**: the `Weights` URL's hub id or file name is one a timm pretrained configuration lists
+  (and the ID or Name does not name another model), or the ID or Name is a current `arch.tag`;
+- **alias**: the ID or Name reaches the model through timm's deprecated-name table;
+- **guess**: the ID or Name has no tag (the card's own Weights file, Image Size, Crop Pct,
+  Interpolation, Mean, Std and Training Data choose among the architecture's pretrained tags; the
+  default tag only when they do not tell the tags apart), or only the `Weights` file name without
+  its content hash matches, or the `Weights` file and the ID or Name name different models
+  (weights-alias-conflict: one of them is wrong).
+
+Findings on a guess are reported one severity softer and their fixes are display-only; fixes on an
+alias are unsafe (`--unsafe-fixes`); fixes on an exact resolution are safe, except renames, which
+are always unsafe.
 """
 
 from __future__ import annotations
@@ -29,7 +46,9 @@ declare("MI302", "parameters-mismatch", "error", """
     such as BatchNorm running statistics are not parameters), measured on the meta device with
     the resolved tag's configuration (its number of classes included). A value written rounded
     agrees when it equals the measured count rounded to the declared significant digits:
-    `25560000` agrees with 25,557,032, `25557000` does not. The fix writes the exact count.
+    `25560000` agrees with 25,557,032, `25557000` does not. A count of three or more significant
+    digits that is off by one in its last digit (`55850000` for 55,843,464) was rounded the wrong
+    way: it is reported one severity softer and says so. The fix writes the exact count.
     """, fixable=True)
 
 declare("MI303", "file-size-mismatch", "error", """
@@ -40,19 +59,30 @@ declare("MI303", "file-size-mismatch", "error", """
     (zip, the default since PyTorch 1.6), legacy `torch.save` and safetensors. A declared size
     agrees within 0.05 % plus a few bytes of alignment per tensor. A size copied from a sibling
     model is off by far more. The fix writes the fp32 size of the closest container.
+
+    A size larger than every checkpoint of the model may be right: the file can hold tensors the
+    model does not build (torchvision's Inception v3 checkpoint carries its auxiliary classifier,
+    which timm's model leaves out). Such a finding is one severity softer and its fix display-only.
     """, fixable=True)
 
 declare("MI304", "flops-mismatch", "warning", """
-    `Metadata.FLOPs` matches neither counting convention at the card's `Image Size`.
-
-    A model whose forward pass cannot run on meta tensors has no FLOPs to compare; the run
-    says so in a notice.
+    `Metadata.FLOPs` matches neither counting convention at the card's `Image Size`, nor the
+    convention the card keeps.
 
     The model is run once on a meta tensor under `torch.utils.flop_counter.FlopCounterMode`,
-    which counts 2 FLOPs per multiply-accumulate of convolutions and matrix products. Cards mix
-    conventions, so a value agrees when it is within 5 % of (or rounds to) either the FLOPs or
-    the MACs (half of them). The message gives the declared value as a multiple of the MACs,
-    which identifies the convention a card's tool used. The fix writes the FLOPs.
+    which counts 2 FLOPs per multiply-accumulate of convolutions and matrix products. A value
+    agrees when it is within 5 % of (or rounds to) either the FLOPs or the MACs (half of them).
+
+    Counters differ beyond that: timm's 2021 cards, for one, declare about 1.29x the MACs
+    throughout. When the declared FLOPs of a card's models stand in one steady ratio to their
+    MACs (at least three models, two thirds of them within 10 % of the median ratio), that ratio
+    is the card's convention: only the models more than 10 % off it are reported, and the run says
+    the convention once, in a notice. A card with fewer models, or without a steady ratio of its
+    own, borrows the run's convention when the run has one. Such findings offer no fix (the tool
+    cannot count in the card's convention); otherwise the fix writes the FLOPs.
+
+    A model whose forward pass cannot run on meta tensors has no FLOPs to compare; the run says
+    so in a notice.
     """, fixable=True)
 
 declare("MI305", "flops-below-parameters", "error", """
@@ -90,16 +120,25 @@ declare("MI309", "deprecated-name", "warning", """
 declare("MI310", "weights-alias-conflict", "warning", """
     The `Weights` file and the card's ID or Name point to different timm models.
 
-    The Weights file is the most exact evidence and is what the card is checked as. timm's own
-    alias table has such mistakes: every `ig_resnext101_32x*d` maps to `resnext101_32x8d`, while
-    `ig_resnext101_32x16-c6f796b0.pth` is `resnext101_32x16d.fb_wsl_ig1b_ft_in1k`.
+    The card is checked as the Weights file's model (a file or hub id that timm lists), but only
+    as a guess: either may be wrong. timm's own alias table has such mistakes (every
+    `ig_resnext101_32x*d` maps to `resnext101_32x8d`, while `ig_resnext101_32x16-c6f796b0.pth` is
+    `resnext101_32x16d.fb_wsl_ig1b_ft_in1k`), and cards copy a sibling's weights link
+    (`efficientnet_b2a` linking `efficientnet_b3_ra2-cf984f9c.pth`). So the other findings on such
+    a model are one severity softer and their fixes display-only.
     """)
 
 declare("MI311", "unknown-model", "error", """
-    Neither the `Weights` file, nor `Metadata.ID`, nor `Name` names a timm model.
+    A model that claims to be timm's names no timm model: neither its `Weights` file, nor
+    `Metadata.ID`, nor `Name` is one timm knows.
 
-    The message suggests the closest architecture of `timm.list_models()`. Nothing else of the
-    card can be cross-checked.
+    A model claims timm with a `Code` link into timm's repository, a library key saying timm, or
+    through `cross-check = "timm"` in the configuration. A model that does not claim timm and
+    resolves to nothing is another zoo's model: it is counted in a notice, not reported.
+
+    The message suggests a timm architecture only when one is close: the same name with other
+    separators (`mobileone-s0` → `mobileone_s0`), without a prefix word (`gluon_xception65` →
+    `xception65`), or two letters away. Nothing else of the card can be cross-checked.
     """)
 
 declare("MI312", "training-data-mismatch", "warning", """
@@ -133,3 +172,15 @@ declare("MI315", "top5-mismatch", "error", """
     A result's `Top 5 Accuracy` disagrees with the `top5` column of the `--results` CSV (matched
     like top1-mismatch).
     """, fixable=True)
+
+declare("MI316", "doubtful-resolution", "warning", """
+    The card's own numbers contradict the model that an alias or a guess reached.
+
+    When only timm's deprecated-name table or a guess (a name without a tag, a weights file
+    matched by its stem) led to a model, and the card's `Parameters` or `File Size` are more than
+    twice or less than half that model's, the resolution is wrong, not the card: timm's alias table
+    maps every `ig_resnext101_32x*d` to `resnext101_32x8d`, so the 828M-parameter
+    `ig_resnext101_32x48d` would be "fixed" to 88.8M. The finding names the model reached and the
+    numbers that contradict it; nothing else of the model is compared, nothing is fixed or renamed,
+    and the docs site shows no timm snippet for it.
+    """)

@@ -101,20 +101,9 @@ def _known_host_near(host: str) -> str | None:
         return None
     for known in KNOWN_HOSTS:
         allowed = 1 if len(known) < 12 else 2  # gitlab.com and github.io are real, not typos
-        if abs(len(known) - len(host)) <= allowed and _edit_distance(host, known) <= allowed:
+        if abs(len(known) - len(host)) <= allowed and walk.edit_distance(host, known) <= allowed:
             return known
     return None
-
-
-def _edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance (insertions, deletions, substitutions), for short strings."""
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1]
 
 
 def _urls(index: Index) -> Iterator[tuple[dict[str, Any], str]]:

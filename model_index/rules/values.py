@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from .. import schema
-from ..diagnostics import Finding
+from ..diagnostics import Applicability, Finding
 from ..index import Index
 from . import rule, walk
 
@@ -73,8 +73,8 @@ def crop_pct_range(index: Index) -> Iterator[Finding]:
 def unknown_interpolation(index: Index) -> Iterator[Finding]:
     """`Interpolation` is not one of timm's: nearest, bilinear, bicubic, box, hamming, lanczos, random.
 
-    The names are lower case. A different case is fixed to lower case, and a close misspelling
-    to the name it resembles.
+    The names are lower case. A different case is fixed to lower case (a safe fix), and a close
+    misspelling to the name it resembles (an unsafe fix: `--unsafe-fixes`).
 
     Example: `Interpolation: bicubc` → `bicubic`; `Interpolation: Bilinear` → `bilinear`.
     """
@@ -83,9 +83,11 @@ def unknown_interpolation(index: Index) -> Iterator[Finding]:
             if not isinstance(value, str) or value in INTERPOLATIONS or walk.is_blank(value):
                 continue
             match = walk.closest(value.strip(), INTERPOLATIONS)
+            case_only = match == value.strip().lower()
             yield Finding("MI204", f"unknown interpolation '{value}'", entity=entity, at=at,
                           expected=list(INTERPOLATIONS), actual=value, suggestion=match, replacement=match,
-                          fix_description=f"write {match}" if match else None)
+                          fix_description=f"write {match}" if match else None,
+                          applicability=Applicability.SAFE if case_only else Applicability.UNSAFE)
 
 
 @rule("MI205", "empty-value", "warning")

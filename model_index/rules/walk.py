@@ -102,3 +102,14 @@ def closest(word: str, choices: Iterable[str], cutoff: float = 0.75) -> str | No
     by_lower = {choice.lower(): choice for choice in choices}
     found = difflib.get_close_matches(word.lower(), list(by_lower), n=1, cutoff=cutoff)
     return by_lower[found[0]] if found else None
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance (letters inserted, deleted or replaced to turn `a` into `b`), for short strings."""
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
