@@ -1,9 +1,12 @@
 """`model-index coverage`: what of timm the cards document, and what they name that timm no longer has.
 
-A pretrained tag is documented when a card's model resolves to it (the cross-check's `resolve`:
-the Weights file or hub id, the ID, the Name, timm's deprecated names). Families are timm's model
-modules (``resnet`` for timm/models/resnet.py). Nothing is measured unless parameter counts are
-asked for, and then only for the undocumented tags that are listed.
+A pretrained tag is documented when a timm model of a card resolves to it, as the cross-check
+resolves and scopes models (`resolve_timm_models`: the Weights file or hub id, the ID, the Name,
+timm's deprecated names; a model is timm's when that evidence or the card ties it to timm). A timm
+model that resolves to nothing names a model timm no longer has (unknown-model); other zoos'
+models are left out. Families are timm's model modules (``resnet`` for timm/models/resnet.py).
+Nothing is measured unless parameter counts are asked for, and then only for the undocumented
+tags that are listed.
 """
 
 from __future__ import annotations
@@ -11,11 +14,6 @@ from __future__ import annotations
 import fnmatch
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlparse
-
-from ..schema import url_of_code
-
-TIMM_REPOSITORIES = ("huggingface/pytorch-image-models", "rwightman/pytorch-image-models")
 
 
 @dataclass
@@ -35,7 +33,7 @@ class Gone:
     line: int
     model: str | None  # the model's Name
     name: str  # the name timm does not know (its ID, else its Name)
-    reason: str
+    reason: str  # unknown-model's message
     suggestion: str | None = None  # the timm architecture the name may mean, when one is close
 
 
@@ -63,21 +61,23 @@ def matches(full_name: str, pattern: str) -> bool:
     return fnmatch.fnmatchcase(full_name, pattern) or fnmatch.fnmatchcase(full_name.partition(".")[0], pattern)
 
 
-def compute(index, registry, pattern: str = "*") -> Coverage:
-    """Coverage of the tags matching `pattern` by the models of `index`."""
-    from ..crosscheck.resolve import resolve
+def compute(index, registry, pattern: str = "*", timm_zoo: bool = False) -> Coverage:
+    """Coverage of the tags matching `pattern` by the timm models of `index` (`timm_zoo`: every
+    model is a timm model, as `cross-check = "timm"` says)."""
+    from ..crosscheck import resolve_timm_models
 
     coverage = Coverage(registry.timm_version, pattern)
     documented: set[str] = set()
-    for entity in index.models:
-        resolution = resolve(entity, registry)
+    for entity, resolution, is_timm in resolve_timm_models(index, registry, timm_zoo):
+        if not is_timm:
+            continue  # another zoo's model: timm never had it
         if resolution.full_name:
             documented.add(resolution.full_name)
             continue
-        gone = _gone(entity, registry)
-        if gone is not None and matches(gone.name, pattern):
-            gone.suggestion = next((f.suggestion for f in resolution.findings if f.suggestion), None)
-            coverage.gone.append(gone)
+        for finding in resolution.findings:  # unknown-model: it claims timm, and timm has no such model
+            if finding.code == "MI311" and matches(str(finding.actual), pattern):
+                coverage.gone.append(Gone(entity.path, entity.span(finding.at).line, entity.name,
+                                          str(finding.actual), finding.message, finding.suggestion))
     families: dict[str, Family] = {}
     for full_name in registry.pretrained:
         if not matches(full_name, pattern):
@@ -94,35 +94,6 @@ def compute(index, registry, pattern: str = "*") -> Coverage:
     coverage.families = sorted(families.values(), key=lambda f: f.name)
     coverage.undocumented = dict(sorted(coverage.undocumented.items()))
     return coverage
-
-
-def _gone(entity, registry) -> Gone | None:
-    """The model, when it names something timm no longer has: a name timm's deprecated table says
-    was removed, or an unknown name on a model whose Code links timm (so it was a timm model).
-    Models of other zoos name models timm never had; they are not listed."""
-    for at in (("Metadata", "ID"), ("Name",)):
-        value = entity.value(at)
-        if not isinstance(value, str) or not value.strip():
-            continue
-        value = value.strip()
-        line = entity.span(at).line
-        if value in registry.deprecated and registry.deprecated[value] is None:
-            return Gone(entity.path, line, entity.name, value, "removed from timm (timm's deprecated-name table)")
-        if _links_timm(url_of_code(entity.value(("Code",)))):
-            return Gone(entity.path, line, entity.name, value,
-                        f"not a timm {registry.timm_version} model, though its Code links timm")
-        return None
-    return None
-
-
-def _links_timm(url: str | None) -> bool:
-    """A link into timm's repository or into a copy of its source."""
-    if not url:
-        return False
-    parsed = urlparse(url.strip())
-    path = parsed.path.strip("/").lower()
-    return "timm/models/" in path or (parsed.netloc.lower().endswith("github.com")
-                                      and any(path.startswith(repo) for repo in TIMM_REPOSITORIES))
 
 
 def measure_parameters(coverage: Coverage, registry, cache, workers: int | None, progress: bool) -> None:

@@ -41,7 +41,7 @@ def as_table(coverage: Coverage) -> str:
     lines += [f"  {arch.ljust(width)}  {' '.join(_tag(coverage, t) for t in tags)}"
               for arch, tags in coverage.undocumented.items()] or ["  (none)"]
     lines += ["", f"Cards naming models that timm {coverage.timm_version} no longer has ({len(coverage.gone)}):"]
-    lines += [f"  {printable(g.path)}:{g.line}: {printable(g.name)}: {g.reason}{_maybe(g.suggestion)}"
+    lines += [f"  {printable(g.path)}:{g.line}: {printable(g.reason)}{_maybe(g.suggestion)}"
               for g in coverage.gone] or ["  (none)"]
     lines += ["", "Documented / available pretrained tags per family (timm module):"]
     width = max((len(f.name) for f in coverage.families), default=0)

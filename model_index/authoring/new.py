@@ -38,7 +38,7 @@ class NewCard:
 
 def expand(names: list[str], registry) -> list[str]:
     """The pretrained ``arch.tag`` names that `names` stand for, in order and once each."""
-    from ..crosscheck.resolve import did_you_mean
+    from ..crosscheck.scope import close_name
 
     published = set(registry.pretrained)
     found: list[str] = []
@@ -51,7 +51,7 @@ def expand(names: list[str], registry) -> list[str]:
                                f"{name} was removed from timm {registry.timm_version}")
         arch, dot, _ = current.partition(".")
         if arch not in registry.default_tags:
-            hint = did_you_mean(current, registry)
+            hint = close_name(current, registry.architectures)
             raise UnknownModel(f"{name} is not a timm model" + (f" (did you mean '{hint}'?)" if hint else ""))
         tags = [full for full in registry.pretrained if full.partition(".")[0] == arch] if not dot else [current]
         if not tags:
