@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import os
+import secrets
 import sys
 import traceback
 from pathlib import Path
 
 import click
 
-from . import __version__
+from . import __version__, files
 from .config import Config, ConfigError, check_selectors, load_config
 from .lint import Options, validate
+from .escape.terminal import printable
 from .report import FORMATS, format_report, format_statistics, resolve_format, write_job_summary
 
 EXIT_OK, EXIT_ERRORS, EXIT_FAILURE = 0, 1, 2
@@ -25,13 +27,13 @@ class _Main(click.Group):
         try:
             return super().invoke(ctx)
         except ConfigError as error:
-            click.echo(f"model-index: configuration error: {error}", err=True)
+            click.echo(f"model-index: configuration error: {printable(str(error))}", err=True)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except Exception as error:  # an internal failure must not look like "the cards have errors"
             if ctx.params.get("debug"):
                 click.echo(traceback.format_exc(), err=True, nl=False)
-            click.echo(f"model-index: internal error: {type(error).__name__}: {error}"
+            click.echo(f"model-index: internal error: {type(error).__name__}: {printable(str(error))}"
                        " (run with --debug or MODEL_INDEX_DEBUG=1 for the traceback)", err=True)
         ctx.exit(EXIT_FAILURE)
 
@@ -106,10 +108,11 @@ def validate_command(paths, output_format, output_file, strict, exit_zero, stati
         progress=sys.stderr.isatty() if progress is None else progress,
     )
     index, result = validate(paths, config, options)
+    unwritten = False
     if fix:
-        index, result = _fix(paths, config, options, index, result)
+        index, result, unwritten = _fix(paths, config, options, index, result)
     for notice in result.notices:
-        click.echo(f"model-index: {notice}", err=True)
+        say(notice)
     if diff:
         sys.exit(_show_diff(result, index.texts))
     fmt = resolve_format(output_format)
@@ -117,15 +120,21 @@ def validate_command(paths, output_format, output_file, strict, exit_zero, stati
     text = format_statistics(result, fmt) if statistics else format_report(result, fmt, index.texts, color=color)
     if output_file:
         try:
-            output_file.write_text(text, encoding="utf-8")
-        except OSError as error:
-            click.echo(f"model-index: cannot write {output_file}: {error.strerror or error}", err=True)
+            files.replace(output_file, text.encode("utf-8"), create=True)
+        except (files.Refused, OSError) as error:
+            reason = error if isinstance(error, files.Refused) else error.strerror or error
+            say(f"cannot write {output_file}: {reason}")
             sys.exit(EXIT_FAILURE)
     else:
         click.echo(text, nl=False, color=color)
     if fmt == "github":
         write_job_summary(result)
-    sys.exit(exit_code(result, strict, exit_zero))
+    sys.exit(EXIT_FAILURE if unwritten else exit_code(result, strict, exit_zero))
+
+
+def say(message) -> None:
+    """A line on standard error; card text and file names in it are made inert (`printable`)."""
+    click.echo(f"model-index: {printable(str(message))}", err=True)
 
 
 def _show_diff(result, texts: dict[str, str]) -> int:
@@ -133,10 +142,19 @@ def _show_diff(result, texts: dict[str, str]) -> int:
     from .fix import diff, plan_fixes
 
     plans = plan_fixes(result.diagnostics, texts)
-    click.echo(diff(plans), nl=False)
+    click.echo(inert_in_ci_log(diff(plans)), nl=False)
     count = sum(p.applied for p in plans)
-    click.echo(f"model-index: {count} fix(es) would be applied to {len(plans)} file(s)", err=True)
+    say(f"{count} fix(es) would be applied to {len(plans)} file(s)")
     return EXIT_ERRORS if plans else EXIT_OK
+
+
+def inert_in_ci_log(text: str, environ=os.environ) -> str:
+    """Card lines printed whole (a diff) with GitHub Actions' command processing stopped around them:
+    a line of a card may itself read `::error::...`."""
+    if not text or environ.get("GITHUB_ACTIONS") != "true":
+        return text
+    token = secrets.token_hex(16)
+    return f"::stop-commands::{token}\n{text}::{token}::\n"
 
 
 MAX_FIX_PASSES = 10
@@ -144,21 +162,25 @@ MAX_FIX_PASSES = 10
 
 def _fix(paths, config: Config, options: Options, index, result):
     """Apply the offered fixes, validating again after each pass, until none applies (fixes that
-    overlap one taken wait for the next pass, as in ruff); say what was done; report what is left."""
+    overlap one taken wait for the next pass, as in ruff); say what was done; report what is left,
+    and whether a file could not be written (a link, read-only, a full disk: it is left intact)."""
     from .fix import apply_fixes
 
-    applied, changed = 0, set()
+    applied, changed, unwritten = 0, set(), set()
     for _ in range(MAX_FIX_PASSES):
-        outcome = apply_fixes(result.diagnostics, index.texts)
+        outcome = apply_fixes([d for d in result.diagnostics if d.path not in unwritten], index.texts)
         for path in outcome.stale_files:
-            click.echo(f"model-index: {path} changed since it was read; not fixed", err=True)
+            say(f"{path} changed since it was read; not fixed")
+        for path, reason in outcome.failed_files.items():
+            say(f"{path}: {reason}; not fixed")
+        unwritten.update(outcome.failed_files)
         if not outcome.applied:
             break
         applied += outcome.applied
         changed.update(outcome.changed_files)
         index, result = validate(paths, config, options)
-    click.echo(f"model-index: applied {applied} fix(es) to {len(changed)} file(s)", err=True)
-    return index, result
+    say(f"applied {applied} fix(es) to {len(changed)} file(s)")
+    return index, result, bool(unwritten)
 
 
 @main.command("rules")

@@ -1,20 +1,24 @@
 """Apply the fixes diagnostics offer: text edits by span, written back only to unchanged files.
 
-A fix replaces the text of a YAML value node (its span) with YAML source text. Edits of one file
-are applied from its end backwards so that earlier offsets hold; an edit overlapping one already
-taken is skipped (a second run picks it up). Files are rewritten with their own newlines and BOM,
-and never when they changed on disk since the linter read them.
+A fix replaces the text of a YAML value node (its span) with YAML source text. An edit overlapping
+one already taken is skipped (a second run picks it up). Edits are applied to the file's own text,
+so every character outside them, newlines and BOM included, stays as it was. A file is never
+rewritten when it changed on disk since the linter read it, nor through a symbolic link; it is
+replaced atomically (`files.replace`), so a failed write leaves it intact.
 """
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Iterable
 
+from . import files
 from .diagnostics import Diagnostic, Fix
+from .escape.terminal import printable
+from .extract import split_lines
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 BOM = "\ufeff"
@@ -29,6 +33,7 @@ class Plan:
     after: str
     applied: int
     skipped: int = 0
+    edits: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, text) in `before`
 
 
 @dataclass
@@ -38,6 +43,7 @@ class Outcome:
     applied: int = 0
     changed_files: list[str] = field(default_factory=list)
     stale_files: list[str] = field(default_factory=list)
+    failed_files: dict[str, str] = field(default_factory=dict)  # path → why it could not be written
 
 
 def plan_fixes(diagnostics: Iterable[Diagnostic], texts: dict[str, str]) -> list[Plan]:
@@ -50,12 +56,19 @@ def plan_fixes(diagnostics: Iterable[Diagnostic], texts: dict[str, str]) -> list
     for path, fixes in sorted(by_path.items()):
         text = texts[path]
         edits, skipped = _edits(text, fixes)
-        after = text
-        for start, end, replacement in reversed(edits):
-            after = after[:start] + replacement + after[end:]
         if edits:
-            plans.append(Plan(path, text, after, len(edits), skipped))
+            plans.append(Plan(path, text, _apply(text, edits), len(edits), skipped, edits))
     return plans
+
+
+def _apply(text: str, edits: list[tuple[int, int, str]]) -> str:
+    """`text` with sorted, disjoint edits applied, in one pass."""
+    pieces, done = [], 0
+    for start, end, replacement in edits:
+        pieces += [text[done:start], replacement]
+        done = end
+    pieces.append(text[done:])
+    return "".join(pieces)
 
 
 def _edits(text: str, fixes: list[Fix]) -> tuple[list[tuple[int, int, str]], int]:
@@ -88,16 +101,24 @@ def offset(starts: list[int], text: str, line: int, column: int) -> int:
 
 
 def diff(plans: list[Plan]) -> str:
-    """A unified diff of every planned change."""
-    return "".join("".join(difflib.unified_diff(p.before.splitlines(keepends=True), p.after.splitlines(keepends=True),
-                                                f"a/{p.path}", f"b/{p.path}")) for p in plans)
+    """A unified diff of every planned change, each line made inert on a terminal (`printable`)."""
+    lines = (line for p in plans for line in difflib.unified_diff(
+        split_lines(p.before), split_lines(p.after), f"a/{p.path}", f"b/{p.path}"))
+    return "".join(printable(line.removesuffix("\n")) + "\n" for line in lines)
 
 
 def apply_fixes(diagnostics: Iterable[Diagnostic], texts: dict[str, str]) -> Outcome:
-    """Write every file's fixes; a file whose content changed since it was read is left alone."""
+    """Write every file's fixes; a file whose content changed since it was read is left alone, and
+    one that cannot be written (a link, read-only, a full disk) is left intact and named."""
     outcome = Outcome()
     for plan in plan_fixes(diagnostics, texts):
-        if write_plan(plan):
+        try:
+            written = write_plan(plan)
+        except (files.Refused, OSError) as error:
+            outcome.failed_files[plan.path] = str(error) if isinstance(error, files.Refused) else \
+                f"not written: {error.strerror or error}"
+            continue
+        if written:
             outcome.applied += plan.applied
             outcome.changed_files.append(plan.path)
         else:
@@ -106,28 +127,38 @@ def apply_fixes(diagnostics: Iterable[Diagnostic], texts: dict[str, str]) -> Out
 
 
 def write_plan(plan: Plan) -> bool:
-    """Rewrite the file of `plan`, keeping its newlines and BOM; False when it is not as it was read."""
-    path = Path(plan.path)
+    """Rewrite the file of `plan` with its edits, keeping every other byte; False when the file is
+    not as it was read. Raises files.Refused (a link) or OSError (not written; the file is intact)."""
     try:
-        raw = path.read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError):
+        raw = files.read_bytes(plan.path).decode("utf-8")
+    except (files.Refused, OSError, UnicodeDecodeError):
         return False
     bom = raw.startswith(BOM)
     body = raw[len(BOM):] if bom else raw
     if _NEWLINE.sub("\n", body) != plan.before:
         return False
-    path.write_bytes(((BOM if bom else "") + _with_newlines(body, plan.after)).encode("utf-8"))
+    files.replace(plan.path, ((BOM if bom else "") + _on_original(body, plan.edits)).encode("utf-8"))
     return True
 
 
-def _with_newlines(original: str, fixed: str) -> str:
-    """`fixed` (written with '\\n') with each line ending as the same line of `original` did.
+def _on_original(original: str, edits: list[tuple[int, int, str]]) -> str:
+    """Apply edits made on the '\n'-newline text to `original`, whose newlines may be '\r\n' or
+    '\r' (mixed, even): offsets move line by line, and a newline an edit inserts is the one that
+    ends its line in the original."""
+    ends = list(_NEWLINE.finditer(original))
+    raw_starts = [0] + [m.end() for m in ends]
+    starts, position = [0], 0
+    for m in ends:
+        position += m.start() - raw_starts[len(starts) - 1] + 1
+        starts.append(position)
 
-    Fixes never add or remove lines within a file, so lines correspond one to one; for the rare
-    fix that does, the file's most common newline is used."""
-    ends = [m.group() for m in _NEWLINE.finditer(original)]
-    lines = fixed.split("\n")
-    if len(lines) - 1 != len(ends):
-        common = max(set(ends), key=ends.count) if ends else "\n"
-        return common.join(lines)
-    return "".join(line + end for line, end in zip(lines, ends + [""]))
+    def moved(offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(starts, offset) - 1
+        return raw_starts[line] + offset - starts[line], line
+
+    edits_on_original = []
+    for start, end, replacement in edits:
+        raw_start, line = moved(start)
+        newline = ends[line].group() if line < len(ends) else "\n"
+        edits_on_original.append((raw_start, moved(end)[0], replacement.replace("\n", newline)))
+    return _apply(original, edits_on_original)

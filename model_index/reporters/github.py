@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..diagnostics import Diagnostic, Result, Severity
+from ..escape.terminal import printable
 from .machine import statistics
 from .style import summary_line
 
@@ -20,13 +21,17 @@ def escape_property(text: str) -> str:
 
 
 def annotations(result: Result, texts: dict[str, str], color: bool = False) -> str:
-    """`::error file=…,line=…,col=…,endLine=…,endColumn=…,title=CODE rule::message`, one a line."""
+    """`::error file=…,line=…,col=…,endLine=…,endColumn=…,title=CODE rule::message`, one a line.
+
+    File names and messages are made inert first (`printable`: no escape sequence can act, no
+    control character passes), then escaped as GitHub reads them (a newline becomes %0A, so it
+    cannot start a command of its own)."""
     return "".join(_annotation(d) + "\n" for d in result.diagnostics)
 
 
 def _annotation(d: Diagnostic) -> str:
     span = d.span
-    properties = [("file", d.path), ("line", span.line)]
+    properties = [("file", printable(d.path)), ("line", span.line)]
     if span.end_line == span.line:  # GitHub reads columns only within one line
         properties += [("col", span.column), ("endLine", span.end_line),
                        ("endColumn", max(span.end_column, span.column))]
@@ -34,7 +39,8 @@ def _annotation(d: Diagnostic) -> str:
         properties.append(("endLine", span.end_line))
     properties.append(("title", f"{d.code} {d.rule}"))
     fields = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties)
-    return f"::{COMMANDS[d.severity]} {fields}::{escape_data(d.message)}"
+    message = "\n".join(map(printable, d.message.split("\n")))  # a line break is GitHub's to escape
+    return f"::{COMMANDS[d.severity]} {fields}::{escape_data(message)}"
 
 
 def job_summary(result: Result) -> str:
