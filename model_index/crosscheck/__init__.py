@@ -51,6 +51,8 @@ def run(index, options, result: Result) -> list[Finding]:
             result.resolved[entity] = resolution.full_name
             plans.append((entity, resolution, *units_for(entity, resolution, registry)))
     facts = measure_all({unit for plan in plans for unit in plan[2:]}, cache, options.progress)
+    if cache.notice:
+        notices.append(cache.notice)
     for entity, resolution, model_unit, flops_unit in plans:
         for unit in (model_unit, flops_unit):
             notice = _notice(unit, facts[unit])
