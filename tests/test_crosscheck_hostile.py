@@ -159,3 +159,18 @@ def test_the_snapshot_timm_builds_passes_its_own_check():
 
     assert Registry.from_dict(json.loads(json.dumps(build().as_dict()))) is not None
 
+
+
+@pytest.mark.skipif(os.name != "posix", reason="FIFOs and devices")
+@pytest.mark.parametrize("special", ["fifo", "/dev/zero"])
+def test_a_results_csv_that_is_no_regular_file_is_a_configuration_error(tmp_path, special):
+    from model_index.config import ConfigError
+    from model_index.crosscheck import results
+
+    path = tmp_path / "results.csv"
+    if special == "fifo":
+        os.mkfifo(path)
+    else:
+        path.symlink_to(special)
+    with pytest.raises(ConfigError):
+        results.read(str(path))
