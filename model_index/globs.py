@@ -4,7 +4,9 @@ A glob comes from a card, so it is treated as hostile. `confine` decides from th
 before anything is read from disk, whether it could leave the folder (absolute, or `..` leading
 out). `expand` then walks the folder itself: it never follows a link to a directory (a link loop
 cannot make it go round), visits every directory at most once whatever the glob (`**/*/**/*/…`
-cannot multiply the work), and stops after a budget of directory entries shared by the whole run.
+cannot multiply the work), and stops after a budget of directory entries shared by the whole run
+(an entry compared with several parts of a glob at once costs that many). A segment is matched
+without backtracking (`match_name`).
 
 The glob language is Python's `glob` with `recursive=True`: `*`, `?` and `[...]` within one name,
 `**` as a whole segment for any number of folders, and names starting with `.` matched only by a
@@ -14,11 +16,13 @@ segment that starts with `.` too.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-MAX_IMPORT_ENTRIES = 100_000  # directory entries the Import globs of one run may look at
+MAX_IMPORT_ENTRIES = 100_000  # directory entries the Import globs of one run may compare with a part of theirs
+MAX_PATTERN_CHARS = 256  # real globs are short (`configs/*/metafile.yml`)
 _MAGIC = frozenset("*?[")
 
 
@@ -28,11 +32,12 @@ class Budget:
 
     remaining: int = field(default_factory=lambda: MAX_IMPORT_ENTRIES)
 
-    def spend(self) -> bool:
-        """Take one entry; False when the budget is gone."""
-        if self.remaining <= 0:
+    def spend(self, cost: int = 1) -> bool:
+        """Take `cost` (an entry compared with that many parts of a glob); False when it is gone."""
+        if self.remaining < cost:
+            self.remaining = 0
             return False
-        self.remaining -= 1
+        self.remaining -= cost
         return True
 
 
@@ -50,7 +55,11 @@ def confine(pattern: str, folder: str) -> str | None:
 
 def expand(base: str, pattern: str, budget: Budget) -> tuple[list[str], bool]:
     """Paths below `base` (joined to it) of the files and file links that `pattern` (as `confine`
-    gives it) matches, and whether the budget ran out before the walk was done."""
+    gives it) matches, and whether the walk was cut short: the budget ran out (each entry costs
+    the number of the glob's parts it is compared with), or the glob is longer than
+    MAX_PATTERN_CHARS and is not expanded at all."""
+    if len(pattern) > MAX_PATTERN_CHARS:
+        return [], True
     parts = _parts(pattern)
     if not parts:
         return [], False
@@ -89,12 +98,13 @@ def _entries(folder: str, parts: list[str], states: frozenset[int], budget: Budg
     the folder's listing when a state is a wildcard, else just the literal names that exist.
     None when the budget runs out."""
     wanted = {parts[i] for i in states if i < len(parts)}
+    cost = max(len(wanted), 1)
     out = []
     if any(part == "**" or _MAGIC.intersection(part) for part in wanted):
         try:
             with os.scandir(folder) as listing:
                 for entry in listing:
-                    if not budget.spend():
+                    if not budget.spend(cost):
                         return None
                     out.append((entry.name, entry.path, entry.is_dir(follow_symlinks=False)))
         except OSError:  # unreadable, or gone since its parent was listed
@@ -134,53 +144,54 @@ def _step(parts: list[str], states: frozenset[int], name: str, is_dir: bool) -> 
 
 
 def match_name(pattern: str, name: str) -> bool:
-    """Whether one file name matches one glob segment (fnmatch's language, case-sensitive), in
-    at most len(name) × len(pattern) steps: a single star is backtracked to, never a tree of them."""
+    """Whether one file name matches one glob segment (fnmatch's language, case-sensitive).
+
+    The segment is cut at its stars into pieces of fixed length; each piece is found once, the
+    leftmost place after the one before (the first at the start, the last at the end), so no star
+    is ever backtracked to and a name costs at most len(name) × len(pattern) steps, in `re`."""
     if name.startswith(".") and not pattern.startswith("."):
         return False
-    tokens = _tokens(pattern)
-    t = n = 0
-    star_t, star_n = -1, 0
-    while n < len(name):
-        if t < len(tokens) and tokens[t] != "*" and _matches(tokens[t], name[n]):
-            t, n = t + 1, n + 1
-        elif t < len(tokens) and tokens[t] == "*":
-            star_t, star_n = t, n
-            t += 1
-        elif star_t >= 0:
-            star_n += 1
-            t, n = star_t + 1, star_n
-        else:
+    pieces = _pieces(pattern)
+    if len(pieces) == 1:
+        return pieces[0][0].fullmatch(name) is not None
+    (first, first_length), *middle, (last, last_length) = pieces
+    if not first.match(name):
+        return False
+    position = first_length
+    for piece, _ in middle:
+        found = piece.search(name, position)
+        if found is None:
             return False
-    return all(token == "*" for token in tokens[t:])
+        position = found.end()
+    end = len(name) - last_length
+    return end >= position and last.fullmatch(name, end) is not None
 
 
 @lru_cache(maxsize=256)
-def _tokens(pattern: str) -> tuple:
-    """A segment as tokens: "*", "?", a literal character, or (negated, characters, ranges) for [...]."""
-    tokens: list = []
-    i = 0
+def _pieces(pattern: str) -> tuple[tuple[re.Pattern, int], ...]:
+    """The pieces of a segment between its stars: (regular expression of fixed length, length)."""
+    pieces, items, i = [], [], 0
     while i < len(pattern):
         char = pattern[i]
         if char == "*":
-            if not tokens or tokens[-1] != "*":
-                tokens.append("*")
-        elif char == "[":
-            parsed = _bracket(pattern, i)
-            if parsed is None:
-                tokens.append(("[",))
-            else:
-                token, i = parsed
-                tokens.append(token)
-                continue
+            pieces.append(items)
+            items = []
+        elif char == "?":
+            items.append(".")
+        elif char == "[" and (bracket := _bracket(pattern, i)) is not None:
+            item, i = bracket
+            items.append(item)
+            continue
         else:
-            tokens.append("?" if char == "?" else (char,))
+            items.append(re.escape(char))
         i += 1
-    return tuple(tokens)
+    pieces.append(items)
+    return tuple((re.compile("".join(items), re.DOTALL), len(items)) for items in pieces)
 
 
-def _bracket(pattern: str, start: int):
-    """A `[...]` set starting at `start`: (token, index after it), or None when it is not closed."""
+def _bracket(pattern: str, start: int) -> tuple[str, int] | None:
+    """The `[...]` set starting at `start` as a regular expression for one character, and the index
+    after it; None when it is not closed (then `[` is a plain character, as in fnmatch)."""
     i = start + 1
     negated = i < len(pattern) and pattern[i] == "!"
     i += negated
@@ -189,24 +200,15 @@ def _bracket(pattern: str, start: int):
         i += 1
     if i >= len(pattern):
         return None
-    body = pattern[first:i]
-    singles, ranges = set(), []
-    j = 0
+    body, members, j = pattern[first:i], [], 0
     while j < len(body):
         if j + 2 < len(body) and body[j + 1] == "-":
-            ranges.append((body[j], body[j + 2]))
+            if body[j] <= body[j + 2]:  # an empty range matches nothing
+                members.append(f"{re.escape(body[j])}-{re.escape(body[j + 2])}")
             j += 3
         else:
-            singles.add(body[j])
+            members.append(re.escape(body[j]))
             j += 1
-    return (negated, frozenset(singles), tuple(ranges)), i + 1
-
-
-def _matches(token, char: str) -> bool:
-    if token == "?":
-        return True
-    if len(token) == 1:
-        return token[0] == char
-    negated, singles, ranges = token
-    inside = char in singles or any(low <= char <= high for low, high in ranges)
-    return inside != negated
+    if not members:
+        return ("." if negated else "(?!)"), i + 1
+    return f"[{'^' if negated else ''}{''.join(members)}]", i + 1

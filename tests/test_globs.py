@@ -78,11 +78,11 @@ def test_alternating_stars_visit_each_entry_once(tmp_path):
         folder = folder / f"d{depth}"
         folder.mkdir()
         (folder / "card.md").touch()
-    entries = 40  # 20 folders and 20 files
-    budget = globs.Budget(remaining=10_000)
+    entries, parts = 40, 10  # 20 folders and 20 files; the glob's parts
+    budget = globs.Budget(remaining=100_000)
     found = _expand(tmp_path, "**/*/**/*/**/*/**/*/**/card.md", budget)
     assert len(found) == 17  # card.md in the fourth folder and deeper (four `*` need four folders)
-    assert 10_000 - budget.remaining <= entries
+    assert 100_000 - budget.remaining <= entries * parts  # each entry compared once with each part
 
 
 def test_a_glob_over_too_many_entries_stops_with_mi108(write_file, run_static, monkeypatch, make_card, lines_of):
@@ -102,3 +102,10 @@ def test_a_glob_over_too_many_entries_stops_with_mi108(write_file, run_static, m
 ])
 def test_one_name_against_one_segment(pattern, name, expected):
     assert globs.match_name(pattern, name) is expected
+
+
+def test_a_glob_too_long_to_be_a_path_is_not_expanded(write_file, run_static, lines_of):
+    write_file("zoo/cards/a.md", "<!--\nModels:\n- Name: a\n-->\n")
+    index_file = write_file("zoo/model-index.yml", "Import:\n- '" + "*/" * 200 + "*.md'\n")
+    index, result = run_static([index_file])
+    assert lines_of(result) == [("MI108", 2)] and index.models == []

@@ -142,16 +142,17 @@ def import_outside(index: Index) -> Iterator[Finding]:
 
 @rule("MI108", "import-too-broad", "error")
 def import_too_broad(index: Index) -> Iterator[Finding]:
-    """An `Import` glob whose expansion was stopped: the globs of one run may look at 100,000
-    directory entries in all, so that a glob over a huge tree cannot hold up the run.
+    """An `Import` glob that was not fully expanded, so that a glob cannot hold up the run: it is
+    longer than 256 characters, or the run's globs had compared 100,000 directory entries with
+    their parts (`**/*.md` over a huge tree).
 
     What the glob had matched until then is checked; the rest is not. Narrow the glob to the
     folder that holds the cards (`cards/*.md` rather than `**/*.md`).
     """
     for ref in index.imports:
         if ref.truncated:
-            yield _import_finding("MI108", f"Import glob '{ref.pattern}' looks at too many files and folders; "
-                                           "stopped before it was fully expanded", ref)
+            yield _import_finding("MI108", f"Import glob '{ref.pattern}' is too long or looks at too many files "
+                                           "and folders; not fully expanded", ref)
 
 
 def _import_finding(code: str, message: str, ref: ImportRef) -> Finding:
