@@ -155,3 +155,32 @@ def test_copy_tree_copies_files_inside_and_names_what_it_leaves_out(tmp_path):
     assert copied == ["img/a.png", "index.md", "same.md"]
     assert not any(p.is_symlink() for p in out.rglob("*"))
     assert sorted(Path(line.split(":")[0]).name for line in skipped) == ["all", "pipe.md", "readme.md"]
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() != 0, reason="only root can give a file to another owner")
+def test_replace_keeps_the_owner(tmp_path):
+    path = tmp_path / "card.md"
+    path.write_text("old", encoding="utf-8")
+    os.chown(path, 12345, 23456)
+    files.replace(path, b"new")
+    info = path.stat()
+    assert (info.st_uid, info.st_gid, path.read_bytes()) == (12345, 23456, b"new")
+
+
+@posix_only
+def test_a_pyproject_linked_to_a_device_is_passed_over(tmp_path, alarm):
+    from model_index.config import find_pyproject
+
+    (tmp_path / "project").mkdir()
+    (tmp_path / "project" / "pyproject.toml").symlink_to("/dev/zero")
+    (tmp_path / "pyproject.toml").write_text("[tool.model-index]\nignore = ['MI205']\n", encoding="utf-8")
+    assert find_pyproject(tmp_path / "project") == tmp_path / "pyproject.toml"
+
+
+def test_a_pyproject_nested_too_deep_is_a_configuration_error(tmp_path):
+    from model_index.config import ConfigError, load_config
+
+    path = tmp_path / "pyproject.toml"
+    path.write_text("[tool.model-index]\nselect = " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    with pytest.raises(ConfigError):
+        load_config(path)
