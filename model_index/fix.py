@@ -142,9 +142,9 @@ def write_plan(plan: Plan) -> bool:
 
 
 def _on_original(original: str, edits: list[tuple[int, int, str]]) -> str:
-    """Apply edits made on the '\n'-newline text to `original`, whose newlines may be '\r\n' or
-    '\r' (mixed, even): offsets move line by line, and a newline an edit inserts is the one that
-    ends its line in the original."""
+    """Apply edits made on the text as the linter read it (every newline a line feed) to
+    `original`, whose newlines may be CRLF or CR, mixed even: offsets move line by line, and a
+    newline an edit inserts is the one that ends its line in the original."""
     ends = list(_NEWLINE.finditer(original))
     raw_starts = [0] + [m.end() for m in ends]
     starts, position = [0], 0

@@ -124,7 +124,7 @@ class ImportRef:
     matches: list[Path]
     outside: list[Path]  # what the glob matched outside the importing file's directory tree
     escapes: bool = False  # absolute, or its path leads out of the tree (`cards/../../*.md`)
-    truncated: bool = False  # the run's budget of directory entries ran out while it was expanded
+    truncated: bool = False  # not fully expanded: too long, or the run's budget of entries ran out
 
     @property
     def reaches_outside(self) -> bool:

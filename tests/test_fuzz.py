@@ -1,6 +1,7 @@
 """Fuzzing from the real corpus: cards with flipped bits, deleted lines, stray comment markers, odd
-scalars and anchored values with their aliases are validated (and fixed) in a limited subprocess. No crash, no hang, every file counted in
-the report, and --fix loses no model. Seeded, so a failure reproduces."""
+scalars and anchored values with their aliases are validated (and fixed) in a limited subprocess.
+No crash, no hang, every file counted in the report, and --fix loses no model. Seeded, so a
+failure reproduces."""
 
 from __future__ import annotations
 

@@ -14,7 +14,8 @@ from model_index import globs
 
 NAMES = ["a", "b.md", ".h", ".h.md", "c.yml", "ab", "x[1].md", "[x", "aXb.md"]
 PATTERNS = ["*", "*.md", "**", "**/*.md", "**/*", "a/**/*.md", "*/*.md", "**/a/*", "**/*/**/*.md", "?.md",
-            "[ab]*", "[!a]*", "**/.h*", ".h*/**", "x[[]1].md", "[x", "**/**/b.md", "b.md", "a/b.md", "**/[!.]*", "*[", "a*b*", "[a-c]*.md", "*X*"]
+            "[ab]*", "[!a]*", "**/.h*", ".h*/**", "x[[]1].md", "[x", "**/**/b.md", "b.md", "a/b.md", "**/[!.]*",
+            "*[", "a*b*", "[a-c]*.md", "*X*"]
 
 
 def _tree(base: Path, seed: int) -> None:

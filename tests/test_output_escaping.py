@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import re
-from pathlib import Path
 from urllib.parse import unquote_to_bytes
 
 import pytest
@@ -16,8 +15,8 @@ from model_index import cli
 
 HOSTILE = "a\x1b]0;owned\x07b\x1b[2J\u202ec"
 # The Interpolation holds the escape sequences: MI204 names the value in its message.
-CARD = ("<!--\nModels:\n- Name: demo\n  Metadata:\n    Interpolation: \"large " + HOSTILE.encode("unicode_escape").decode()
-        + "\"\n-->\n")
+CARD = ("<!--\nModels:\n- Name: demo\n  Metadata:\n    Interpolation: \"large "
+        + HOSTILE.encode("unicode_escape").decode() + "\"\n-->\n")
 RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 TEXT_FORMATS = ["concise", "full", "github"]
 
