@@ -9,10 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from . import files, globs, schema
+from . import globs, schema
 from .diagnostics import Finding, Span
 from .extract import (DATA_SUFFIXES, MARKDOWN_SUFFIXES, Block, blocks_in_data_file, blocks_in_markdown,
                       looks_like_model_index)
+from .files import Refused, Root, read_text
+from .files import display as display_path  # how reports name a file (render uses it too)
 from .yamltree import Tree
 
 SKIPPED_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", "site", ".tox"}
@@ -149,9 +151,6 @@ class Index:
         return self.collections + self.models
 
 
-display_path = files.display  # how reports name a file
-
-
 def load(paths: Iterable[str | Path], root: str | Path | None = None) -> Index:
     """Load every card under `paths` (files or directories) and every file they import.
 
@@ -159,25 +158,24 @@ def load(paths: Iterable[str | Path], root: str | Path | None = None) -> Index:
     is for its cards' folder): a folder given is the root of the cards found in it, a file given
     is confined to its own folder, and an imported file to the folder of the file that imports it."""
     loader = _Loader()
-    common = files.Root.of(root) if root is not None else None
+    common = Root.of(root) if root is not None else None
     for given in paths:
         given = Path(given)
         if given.is_dir():
-            folder_root = common or files.Root.of(given)
+            folder_root = common or Root.of(given)
             for found in _cards_under(given):
                 loader.add(found, explicit=False, root=folder_root)
         else:
-            loader.add(given, explicit=True, root=common or files.Root.of(given.parent))
+            loader.add(given, explicit=True, root=common or Root.of(given.parent))
     loader.run()
     return loader.index
 
 
 def _cards_under(directory: Path) -> list[Path]:
-    """The card files below `directory`; links to directories are not followed."""
     found = []
-    for root, dirs, names in os.walk(directory):
+    for root, dirs, files in os.walk(directory):
         dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS and not d.startswith("."))
-        for name in sorted(names):
+        for name in sorted(files):
             if Path(name).suffix.lower() in MARKDOWN_SUFFIXES | DATA_SUFFIXES:
                 found.append(Path(root) / name)
     return found
@@ -186,11 +184,11 @@ def _cards_under(directory: Path) -> list[Path]:
 class _Loader:
     def __init__(self):
         self.index = Index()
-        self.queue: deque[tuple[Path, bool, files.Root]] = deque()
+        self.queue: deque[tuple[Path, bool, Root]] = deque()
         self.seen: set[str] = set()
         self.budget = globs.Budget()
 
-    def add(self, path: Path, explicit: bool, root: files.Root) -> None:
+    def add(self, path: Path, explicit: bool, root: Root) -> None:
         key = os.path.realpath(path)
         if key not in self.seen:
             self.seen.add(key)
@@ -200,12 +198,12 @@ class _Loader:
         while self.queue:
             self._file(*self.queue.popleft())
 
-    def _file(self, path: Path, explicit: bool, root: files.Root) -> None:
+    def _file(self, path: Path, explicit: bool, root: Root) -> None:
         shown = display_path(path)
         suffix = path.suffix.lower()
         try:
-            text = files.read_text(path, root)
-        except files.Refused as refused:
+            text = read_text(path, root)
+        except Refused as refused:
             self._file_problem(shown, "MI000", str(refused))
             return
         except FileNotFoundError:
@@ -296,7 +294,7 @@ class _Loader:
         """Follow one `Import:` glob, relative to the importing file, within its folder: a glob that
         could leave it is not expanded at all, and a matched link that leads out is not read."""
         base = importer.parent
-        root = files.Root.of(base)
+        root = Root.of(base)
         relative = globs.confine(pattern, root.real)
         if relative is None:
             self.index.imports.append(ImportRef(block, at, pattern, [], [], escapes=True))

@@ -184,3 +184,15 @@ def test_a_pyproject_nested_too_deep_is_a_configuration_error(tmp_path):
     path.write_text("[tool.model-index]\nselect = " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
     with pytest.raises(ConfigError):
         load_config(path)
+
+
+def test_the_rules_documentation_states_the_caps():
+    from model_index import extract, globs
+    from model_index.rules import REGISTRY, all_rules
+
+    all_rules()
+    mib = 1024 * 1024
+    assert f"{files.MAX_FILE_BYTES // mib} MiB" in REGISTRY["MI000"].doc
+    assert f"{extract.MAX_BLOCK_CHARS // mib} MiB" in REGISTRY["MI004"].doc
+    assert f"{globs.MAX_IMPORT_ENTRIES:,}" in REGISTRY["MI108"].doc
+    assert f"{globs.MAX_PATTERN_CHARS} characters" in REGISTRY["MI108"].doc
