@@ -156,12 +156,17 @@ def load(paths: Iterable[str | Path], root: str | Path | None = None) -> Index:
 
     Nothing is read from outside the root of a path (`root` when given, as a site's docs folder
     is for its cards' folder): a folder given is the root of the cards found in it, a file given
-    is confined to its own folder, and an imported file to the folder of the file that imports it."""
+    is confined to its own folder, and an imported file to the folder of the file that imports it.
+    A path given relative to the working directory, without `..`, must also stay inside it: a
+    checked-out `docs` that a pull request turned into a link to `/` is not walked."""
     loader = _Loader()
     common = Root.of(root) if root is not None else None
+    here = Root.of(os.curdir)
     for given in paths:
         given = Path(given)
-        if given.is_dir():
+        if not given.is_absolute() and os.pardir not in given.parts and not here.contains(os.path.realpath(given)):
+            loader.refuse(given, "not read: it links outside the working directory")
+        elif given.is_dir():
             folder_root = common or Root.of(given)
             for found in _cards_under(given):
                 loader.add(found, explicit=False, root=folder_root)
@@ -193,6 +198,12 @@ class _Loader:
         if key not in self.seen:
             self.seen.add(key)
             self.queue.append((path, explicit, root))
+
+    def refuse(self, path: Path, message: str) -> None:
+        """Count `path` as a file given and report why it is not read."""
+        if os.path.realpath(path) not in self.seen:
+            self.seen.add(os.path.realpath(path))
+            self._file_problem(display_path(path), "MI000", message)
 
     def run(self) -> None:
         while self.queue:

@@ -196,3 +196,21 @@ def test_the_rules_documentation_states_the_caps():
     assert f"{extract.MAX_BLOCK_CHARS // mib} MiB" in REGISTRY["MI004"].doc
     assert f"{globs.MAX_IMPORT_ENTRIES:,}" in REGISTRY["MI108"].doc
     assert f"{globs.MAX_PATTERN_CHARS} characters" in REGISTRY["MI108"].doc
+
+
+@posix_only
+def test_a_path_given_that_a_link_leads_out_of_the_working_directory_is_not_walked(tmp_path, monkeypatch):
+    from model_index.lint import Options, validate
+
+    (tmp_path / "secret").mkdir()
+    (tmp_path / "secret" / "key.md").write_text(CARD.format(name="secret_model"), encoding="utf-8")
+    checkout = tmp_path / "checkout"
+    checkout.mkdir()
+    (checkout / "docs").symlink_to(tmp_path / "secret")
+    monkeypatch.chdir(checkout)
+    index, result = validate(["docs", "docs/key.md"], options=Options(cross_check="never"))
+    assert index.models == [] and index.texts == {}
+    assert [(d.code, d.path) for d in result.diagnostics] == [("MI000", "docs"), ("MI000", "docs/key.md")]
+    assert result.summary.files == 2
+    outside, _ = validate([str(tmp_path / "secret")], options=Options(cross_check="never"))  # named outright
+    assert [m.name for m in outside.models] == ["secret_model"]
