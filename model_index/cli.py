@@ -120,6 +120,8 @@ def validate_command(paths, output_format, output_file, strict, exit_zero, stati
     text = format_statistics(result, fmt) if statistics else format_report(result, fmt, index.texts, color=color)
     if output_file:
         try:
+            if files.leaves_working_directory(output_file):
+                raise files.Refused("it links outside the working directory")
             files.replace(output_file, text.encode("utf-8"), create=True)
         except (files.Refused, OSError) as error:
             reason = error if isinstance(error, files.Refused) else error.strerror or error

@@ -56,6 +56,15 @@ class Root:
         return real
 
 
+def leaves_working_directory(path: str | Path) -> bool:
+    """Whether a path written relative to the working directory, without `..`, leads out of it
+    through a link (a path named absolutely or with `..` is meant to go where it goes)."""
+    path = Path(path)
+    if path.is_absolute() or os.pardir in path.parts:
+        return False
+    return not Root.of(os.curdir).contains(os.path.realpath(path))
+
+
 def display(path: str | Path) -> str:
     """A path as reports show it: relative to the working directory where possible."""
     try:

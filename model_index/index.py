@@ -13,7 +13,7 @@ from . import globs, schema
 from .diagnostics import Finding, Span
 from .extract import (DATA_SUFFIXES, MARKDOWN_SUFFIXES, Block, blocks_in_data_file, blocks_in_markdown,
                       looks_like_model_index)
-from .files import Refused, Root, read_text
+from .files import Refused, Root, leaves_working_directory, read_text
 from .files import display as display_path  # how reports name a file (render uses it too)
 from .yamltree import Tree
 
@@ -161,10 +161,9 @@ def load(paths: Iterable[str | Path], root: str | Path | None = None) -> Index:
     checked-out `docs` that a pull request turned into a link to `/` is not walked."""
     loader = _Loader()
     common = Root.of(root) if root is not None else None
-    here = Root.of(os.curdir)
     for given in paths:
         given = Path(given)
-        if not given.is_absolute() and os.pardir not in given.parts and not here.contains(os.path.realpath(given)):
+        if leaves_working_directory(given):
             loader.refuse(given, "not read: it links outside the working directory")
         elif given.is_dir():
             folder_root = common or Root.of(given)

@@ -111,3 +111,13 @@ def test_notices_are_inert(run, tmp_path, monkeypatch):
     err = run("card.md").stderr
     assert "owned" in err and not RAW_CONTROL.search(err.replace("\n", ""))
     assert not any(line.startswith("::error") for line in err.splitlines())
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symbolic links")
+def test_the_report_file_is_not_written_through_a_linked_folder(run, tmp_path):
+    (tmp_path / "card.md").write_text(CARD, encoding="utf-8")
+    elsewhere = tmp_path.parent / f"{tmp_path.name}-elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / "reports").symlink_to(elsewhere)
+    result = run("card.md", "--output-format", "json", "-o", "reports/report.json")
+    assert result.exit_code == 2 and list(elsewhere.iterdir()) == []
