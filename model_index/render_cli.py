@@ -62,12 +62,16 @@ def render_command(docs_dir: Path, out_dir: Path, cards: str, templates: Path | 
 
 
 def _refuse_nested(docs_dir: Path, out_dir: Path) -> None:
-    """Exit 2 when the output folder is the docs folder, inside it, or holds it: the copy would
-    read what it writes."""
+    """Exit 2 when the output folder is the docs folder, inside it, or holds it (the copy would read
+    what it writes), or when a relative folder leads out of the working directory through a link."""
     docs, out = files.Root.of(docs_dir), os.path.realpath(out_dir)
     if docs.contains(out) or files.Root.of(out).contains(docs.real):
         _say(f"the output folder {out_dir} may be neither {docs_dir}, nor inside it, nor hold it")
         sys.exit(2)
+    for folder in (docs_dir, out_dir):
+        if files.leaves_working_directory(folder):
+            _say(f"{folder} links outside the working directory; name it by its real path")
+            sys.exit(2)
 
 
 def _reason(error: Exception) -> str:

@@ -72,3 +72,14 @@ def test_messages_are_inert(tmp_path):
     run = CliRunner().invoke(render_command, [str(docs), "-o", str(tmp_path / "out")])
     assert run.exit_code == 1 and "::error::y" in run.stderr  # the message names the template
     assert "\x1b" not in run.stderr and not any(line.startswith("::") for line in run.stderr.splitlines())
+
+
+@posix_only
+def test_a_linked_output_folder_that_leaves_the_working_directory_is_refused(tmp_path, monkeypatch):
+    _docs(tmp_path / "project")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / "project" / "build").symlink_to(elsewhere)
+    monkeypatch.chdir(tmp_path / "project")
+    run = CliRunner().invoke(render_command, ["docs", "-o", "build/site"])
+    assert run.exit_code == 2 and list(elsewhere.iterdir()) == []
