@@ -121,3 +121,11 @@ def test_the_report_file_is_not_written_through_a_linked_folder(run, tmp_path):
     (tmp_path / "reports").symlink_to(elsewhere)
     result = run("card.md", "--output-format", "json", "-o", "reports/report.json")
     assert result.exit_code == 2 and list(elsewhere.iterdir()) == []
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file names with colons")
+def test_a_file_named_like_a_workflow_command_does_not_start_a_line(run, tmp_path):
+    (tmp_path / "::error title=x::injected.md").write_text(CARD, encoding="utf-8")
+    for fmt in TEXT_FORMATS:
+        out = run(".", "--output-format", fmt).stdout
+        assert not any(line.lstrip().startswith("::error title=x") for line in out.splitlines()), fmt

@@ -14,10 +14,16 @@ MAX_EXCERPT_LINES = 6
 def concise(result: Result, texts: dict[str, str], color: bool = False) -> str:
     """`path:line:col: CODE [severity] message`, one problem a line, then the summary line."""
     style = Styler(color)
-    lines = [f"{style(printable(d.location), bold=True)}: {style(d.code, bold=True)} "
+    lines = [f"{style(_at_line_start(printable(d.location)), bold=True)}: {style(d.code, bold=True)} "
              f"[{style.severity(d.severity)}] {printable(d.message)}" for d in result.diagnostics]
     lines += [summary_line(result), *fixable_line(result)]
     return "\n".join(lines) + "\n"
+
+
+def _at_line_start(location: str) -> str:
+    """A location that begins a line: a file named `::error::x.md` is written `./::error::x.md`, so
+    that a CI runner does not read the line as a workflow command."""
+    return "./" + location if location.lstrip().startswith("::") else location
 
 
 def full(result: Result, texts: dict[str, str], color: bool = False) -> str:
