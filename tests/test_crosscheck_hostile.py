@@ -112,6 +112,17 @@ def test_a_cache_entry_linked_elsewhere_is_a_miss(cache_class, tmp_path):
     assert cache.get("key") is None
 
 
+@pytest.mark.skipif(os.name != "posix", reason="symbolic links")
+def test_the_cache_is_not_written_through_a_linked_folder(cache_class, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    cache = cache_class(tmp_path / "cache")
+    cache.directory.parent.mkdir(parents=True)
+    cache.directory.symlink_to(elsewhere)  # as a pull request could commit it
+    cache.put("key", {"a": 1})
+    assert list(elsewhere.iterdir()) == [] and not cache.writable and cache.notice
+
+
 def test_a_cache_that_cannot_be_written_stops_writing_with_one_notice(cache_class, tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder", encoding="utf-8")

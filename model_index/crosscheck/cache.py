@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -59,31 +58,19 @@ class Cache:
             return None
 
     def put(self, key: str, value: Any) -> None:
-        """Write atomically: a reader sees the old file, the new one, or none; never half of one."""
+        """Write atomically (`files.write_under`): a reader sees the old file, the new one, or none,
+        never half of one; and never through a link inside the cache folder."""
         if not self.writable:
             return
-        target = self.path(key)
+        data = json.dumps(value, separators=(",", ":")).encode("utf-8")
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
-        except OSError as error:
-            self._stop_writing(error)
-            return
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump(value, stream, separators=(",", ":"))
-            os.replace(temporary, target)
-        except OSError as error:
-            os.unlink(temporary)
-            self._stop_writing(error)
-        except BaseException:
-            os.unlink(temporary)
-            raise
-
-    def _stop_writing(self, error: OSError) -> None:
-        self.writable = False
-        self.notice = (f"the measurement cache {self.root} cannot be written ({error.strerror or error}); "
-                       "nothing is cached in this run")
+            self.root.mkdir(parents=True, exist_ok=True)
+            files.write_under(files.Root.of(self.root), os.path.relpath(self.path(key), self.root), data)
+        except (OSError, files.Refused) as error:
+            self.writable = False
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+            self.notice = (f"the measurement cache {self.root} cannot be written ({reason}); "
+                           "nothing is cached in this run")
 
 
 def _safe(key: str) -> str:
