@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import os
+import secrets
 import sys
 import traceback
 from pathlib import Path
 
 import click
 
-from . import __version__
+from . import __version__, files
 from .config import Config, ConfigError, check_selectors, load_config
 from .lint import Options, validate
+from .escape.terminal import printable
 from .report import FORMATS, format_report, format_statistics, resolve_format, write_job_summary
 
 EXIT_OK, EXIT_ERRORS, EXIT_FAILURE = 0, 1, 2
@@ -25,13 +27,13 @@ class _Main(click.Group):
         try:
             return super().invoke(ctx)
         except ConfigError as error:
-            click.echo(f"model-index: configuration error: {error}", err=True)
+            click.echo(f"model-index: configuration error: {printable(str(error))}", err=True)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except Exception as error:  # an internal failure must not look like "the cards have errors"
             if ctx.params.get("debug"):
                 click.echo(traceback.format_exc(), err=True, nl=False)
-            click.echo(f"model-index: internal error: {type(error).__name__}: {error}"
+            click.echo(f"model-index: internal error: {type(error).__name__}: {printable(str(error))}"
                        " (run with --debug or MODEL_INDEX_DEBUG=1 for the traceback)", err=True)
         ctx.exit(EXIT_FAILURE)
 
@@ -124,7 +126,7 @@ def validate_command(paths, output_format, output_file, strict, exit_zero, stati
     )
     index, result = validate(paths, config, options)
     if not found_cards(paths, index):
-        click.echo(f"model-index: no model card found in {', '.join(map(str, paths))}: nothing was checked", err=True)
+        say(f"no model card found in {', '.join(map(str, paths))}: nothing was checked")
         sys.exit(EXIT_FAILURE)
     if write_baseline:
         sys.exit(_write_baseline(write_baseline, result))
@@ -132,26 +134,35 @@ def validate_command(paths, output_format, output_file, strict, exit_zero, stati
     if fix or diff:
         index, result, plans = _fix_passes(paths, config, options, index, result, unsafe_fixes)
     for notice in result.notices:
-        click.echo(f"model-index: {notice}", err=True)
+        say(notice)
     if diff:  # even with --fix: --diff never writes
         sys.exit(_show_diff(plans))
+    unwritten = False
     if fix:
-        index, result = _write(paths, config, options, index, result, plans)
+        index, result, unwritten = _write(paths, config, options, index, result, plans)
     result.unsafe_fixes = unsafe_fixes
     fmt = resolve_format(output_format)
     color = use_color(output_file)
     text = format_statistics(result, fmt) if statistics else format_report(result, fmt, index.texts, color=color)
     if output_file:
         try:
-            output_file.write_text(text, encoding="utf-8")
-        except OSError as error:
-            click.echo(f"model-index: cannot write {output_file}: {error.strerror or error}", err=True)
+            if files.leaves_working_directory(output_file):
+                raise files.Refused("it links outside the working directory")
+            files.replace(output_file, text.encode("utf-8"), create=True)
+        except (files.Refused, OSError) as error:
+            reason = error if isinstance(error, files.Refused) else error.strerror or error
+            say(f"cannot write {output_file}: {reason}")
             sys.exit(EXIT_FAILURE)
     else:
         click.echo(text, nl=False, color=color)
     if fmt == "github":
         write_job_summary(result)
-    sys.exit(exit_code(result, strict, exit_zero))
+    sys.exit(EXIT_FAILURE if unwritten else exit_code(result, strict, exit_zero))
+
+
+def say(message) -> None:
+    """A line on standard error; card text and file names in it are made inert (`printable`)."""
+    click.echo(f"model-index: {printable(str(message))}", err=True)
 
 
 def found_cards(paths, index) -> bool:
@@ -167,10 +178,9 @@ def _write_baseline(path: Path, result) -> int:
 
     written, fixed = write(path, result.diagnostics)
     for notice in result.notices:
-        click.echo(f"model-index: {notice}", err=True)
-    click.echo(f"model-index: wrote {written} finding(s) to the baseline {path}"
-               + (f"; {fixed} finding(s) of the previous baseline are fixed and were dropped" if fixed else ""),
-               err=True)
+        say(notice)
+    say(f"wrote {written} finding(s) to the baseline {path}"
+        + (f"; {fixed} finding(s) of the previous baseline are fixed and were dropped" if fixed else ""))
     return EXIT_OK
 
 
@@ -181,7 +191,7 @@ def _changed_files(ref: str) -> frozenset[str]:
     try:
         return changed_files(ref)
     except ChangesError as error:
-        click.echo(f"model-index: --changed-since: {error}", err=True)
+        say(f"--changed-since: {error}")
         sys.exit(EXIT_FAILURE)
 
 
@@ -207,24 +217,36 @@ def _show_diff(plans) -> int:
     """Print what --fix would write; 1 when there is something to fix."""
     from .fix import diff
 
-    click.echo(diff(plans), nl=False)
+    click.echo(inert_in_ci_log(diff(plans)), nl=False)
     count = sum(p.applied for p in plans)
-    click.echo(f"model-index: {count} fix(es) would be applied to {len(plans)} file(s)", err=True)
+    say(f"{count} fix(es) would be applied to {len(plans)} file(s)")
     return EXIT_ERRORS if plans else EXIT_OK
 
 
 def _write(paths, config: Config, options: Options, index, result, plans):
     """Write the fixed files once; say what was done. A file changed on disk since it was read is
-    left alone, and then the report is of the files as they are."""
+    left alone, and one that cannot be written (a link, read-only, a full disk) is left intact;
+    then the report is of the files as they are, and the run says whether a file went unwritten."""
     from .fix import write_plans
 
     outcome = write_plans(plans)
     for path in outcome.stale_files:
-        click.echo(f"model-index: {path} changed since it was read; not fixed", err=True)
-    click.echo(f"model-index: applied {outcome.applied} fix(es) to {len(outcome.changed_files)} file(s)", err=True)
-    if outcome.stale_files:
+        say(f"{path} changed since it was read; not fixed")
+    for path, reason in outcome.failed_files.items():
+        say(f"{path}: {reason}; not fixed")
+    say(f"applied {outcome.applied} fix(es) to {len(outcome.changed_files)} file(s)")
+    if outcome.stale_files or outcome.failed_files:
         index, result = validate(paths, config, options)
-    return index, result
+    return index, result, bool(outcome.failed_files)
+
+
+def inert_in_ci_log(text: str, environ=os.environ) -> str:
+    """Card lines printed whole (a diff) with GitHub Actions' command processing stopped around them:
+    a line of a card may itself read `::error::...`."""
+    if not text or environ.get("GITHUB_ACTIONS") != "true":
+        return text
+    token = secrets.token_hex(16)
+    return f"::stop-commands::{token}\n{text}::{token}::\n"
 
 
 @main.command("rules")

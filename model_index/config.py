@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import files
 from .diagnostics import Severity
 from .index import SKIPPED_DIRS
 from .rules import Rule, all_rules
@@ -135,12 +136,12 @@ def find_pyproject(start: Path) -> Path | None:
     for directory in [start, *start.parents]:
         candidate = directory / "pyproject.toml"
         try:
-            text = candidate.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+            text = files.read_text(candidate)  # a regular file, capped: a link to /dev/zero cannot hang the run
+        except (OSError, files.Refused, UnicodeDecodeError):
             continue
         try:
             table = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as error:
+        except (tomllib.TOMLDecodeError, RecursionError) as error:
             if "model-index" in text:
                 raise ConfigError(f"{candidate}: {error}") from error
             continue
@@ -156,8 +157,8 @@ def load_config(path: Path | None = None, start: Path | None = None) -> Config:
     if path is None:
         return Config()
     try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as error:
+        document = tomllib.loads(files.read_text(path))
+    except (tomllib.TOMLDecodeError, RecursionError, OSError, files.Refused, UnicodeDecodeError) as error:
         raise ConfigError(f"{path}: {error}") from error
     tool = document.get("tool", {})
     table = tool.get("model-index", {}) if isinstance(tool, dict) else {}

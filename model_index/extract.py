@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from . import yamltree
 from .diagnostics import Span
@@ -14,6 +13,7 @@ from .yamltree import Problem, Tree
 
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 DATA_SUFFIXES = {".yml", ".yaml", ".json"}
+MAX_BLOCK_CHARS = 1024 * 1024  # one YAML block (real ones: < 20,000); 1 MiB parses in about a second
 
 # A top-level key that makes YAML model-index metadata (PwC's format is case-insensitive).
 # In JSON the key is quoted and may be indented or follow a brace.
@@ -83,7 +83,13 @@ def looks_like_model_index(text: str) -> bool:
 
 
 def load_block(path: str, kind: str, text: str, line_offset: int, column_offset: int = 0) -> Block:
-    """Load one block's YAML with file positions."""
+    """Load one block's YAML with file positions; a block longer than MAX_BLOCK_CHARS is not parsed
+    (parsing builds every node before the node limit can apply)."""
+    if len(text) > MAX_BLOCK_CHARS:
+        span = Span.point(line_offset + 1, column_offset + 1)
+        return Block(path, kind, line_offset + 1, None, [Problem(
+            "MI004", span, f"metadata block of {len(text):,} characters is longer than {MAX_BLOCK_CHARS:,}; "
+                           "not parsed")])
     tree, problems = yamltree.load(text, line_offset, column_offset, canon=canonical_key)
     return Block(path, kind, line_offset + 1, tree, problems, text, column_offset)
 
@@ -104,23 +110,28 @@ def blocks_in_markdown(path: str, text: str) -> list[Block]:
 
 
 def _comment_blocks(path: str, lines: list[str], start: int) -> list[Block]:
+    """Blocks in HTML comments, in one pass: every character of the text is looked at a bounded
+    number of times, however many `<!--` or backticks a line holds."""
     blocks: list[Block] = []
     fences = Fences()
     i, column = start, 0  # where to look next
+    ticks = _Backticks()
     while i < len(lines):
         line = lines[i]
-        if column == 0 and fences.feed(line):  # column > 0 only after a comment closed on this line
-            i += 1
-            continue
+        if column == 0:
+            ticks = _Backticks()
+            if fences.feed(line):  # column > 0 only after a comment closed on this line
+                i += 1
+                continue
         found = line.find("<!--", column)
         if found < 0:
             i, column = i + 1, 0
             continue
-        if line.count("`", 0, found) % 2:  # inside an inline code span: example text
+        if ticks.odd_before(line, found):  # inside an inline code span: example text
             column = found + 4
             continue
         first = i
-        column = found + 4 + len(line[found + 4:]) - len(line[found + 4:].lstrip(" \t"))
+        column = _skip_blanks(line, found + 4)
         closing = line.find("-->", column)
         while closing < 0 and i + 1 < len(lines):
             i += 1
@@ -136,17 +147,36 @@ def _comment_blocks(path: str, lines: list[str], start: int) -> list[Block]:
             content = line[column:closing]
         else:
             content = lines[first][column:] + "".join(lines[first + 1:i]) + lines[i][:closing]
+            ticks = _Backticks()
         if looks_like_model_index(content):
             blocks.append(load_block(path, "comment", content, first, column))
         column = closing + 3  # text after '-->' may open another comment
     return blocks
 
 
+class _Backticks:
+    """The parity of the backticks of one line before a column, counted once as the column grows."""
+
+    def __init__(self) -> None:
+        self.counted = 0  # columns counted so far
+        self.odd = False
+
+    def odd_before(self, line: str, column: int) -> bool:
+        """Whether an odd number of backticks precede `column` of `line` (columns only grow)."""
+        if column > self.counted:
+            self.odd ^= line.count("`", self.counted, column) % 2 == 1
+            self.counted = column
+        return self.odd
+
+
+def _skip_blanks(line: str, column: int) -> int:
+    """The first column at or after `column` that is not a space or a tab."""
+    while column < len(line) and line[column] in " \t":
+        column += 1
+    return column
+
+
 def blocks_in_data_file(path: str, text: str) -> list[Block]:
     """A whole .yml/.yaml/.json file is one block."""
     return [load_block(path, "file", text, 0)]
 
-
-def read_text(path: Path) -> str:
-    """Read a card as UTF-8 (a BOM is allowed); errors propagate to the caller."""
-    return path.read_text(encoding="utf-8-sig")

@@ -2,10 +2,11 @@
 
 A fix replaces the text of a YAML value node (its span) with YAML source text. Only fixes whose
 applicability allows it are taken: safe ones, and unsafe ones when the user asks for them; a
-display-only fix never is. Edits of one file are applied from its end backwards so that earlier
-offsets hold; an edit overlapping one already taken is skipped and waits for the next pass
-(`Passes`, in memory: nothing is written until the last pass). Files are rewritten with their own
-newlines and BOM, and never when they changed on disk since the linter read them.
+display-only fix never is. An edit overlapping one already taken is skipped and waits for the
+next pass (`Passes`, in memory: nothing is written until the last pass). A file is rewritten only
+where the passes changed it, so every other line keeps its own newline (CRLF, LF, even mixed) and
+the BOM stays; never when it changed on disk since the linter read it, nor through a symbolic link;
+and atomically (`files.replace`), so a failed write leaves it intact.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ import difflib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Iterable
 
+from . import files
 from .diagnostics import Diagnostic, Fix
+from .escape.terminal import printable
+from .extract import split_lines
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 BOM = "\ufeff"
@@ -25,7 +28,7 @@ BOM = "\ufeff"
 
 @dataclass
 class Plan:
-    """What fixing one file does: the edits taken, and the file's text before and after."""
+    """What fixing one file does: how many edits, and the file's text before and after."""
 
     path: str
     before: str
@@ -36,11 +39,12 @@ class Plan:
 
 @dataclass
 class Outcome:
-    """What `apply_fixes` did across files."""
+    """What writing the plans did across files."""
 
     applied: int = 0
     changed_files: list[str] = field(default_factory=list)
     stale_files: list[str] = field(default_factory=list)
+    failed_files: dict[str, str] = field(default_factory=dict)  # path → why it could not be written
 
 
 def plan_fixes(diagnostics: Iterable[Diagnostic], texts: dict[str, str], unsafe_fixes: bool = False) -> list[Plan]:
@@ -54,12 +58,19 @@ def plan_fixes(diagnostics: Iterable[Diagnostic], texts: dict[str, str], unsafe_
     for path, fixes in sorted(by_path.items()):
         text = texts[path]
         edits, skipped = _edits(text, fixes)
-        after = text
-        for start, end, replacement in reversed(edits):
-            after = after[:start] + replacement + after[end:]
         if edits:
-            plans.append(Plan(path, text, after, len(edits), skipped))
+            plans.append(Plan(path, text, _apply(text, edits), len(edits), skipped))
     return plans
+
+
+def _apply(text: str, edits: list[tuple[int, int, str]]) -> str:
+    """`text` with sorted, disjoint edits applied, in one pass."""
+    pieces, done = [], 0
+    for start, end, replacement in edits:
+        pieces += [text[done:start], replacement]
+        done = end
+    pieces.append(text[done:])
+    return "".join(pieces)
 
 
 def _edits(text: str, fixes: list[Fix]) -> tuple[list[tuple[int, int, str]], int]:
@@ -119,28 +130,30 @@ class Passes:
 
 def diff(plans: list[Plan]) -> str:
     """A unified diff of every planned change, as `patch` applies it (a last line without a newline
-    is marked so)."""
+    is marked so), each line made inert on a terminal (`printable`)."""
     lines = (line for p in plans for line in difflib.unified_diff(
-        _lines(p.before), _lines(p.after), f"a/{p.path}", f"b/{p.path}"))
-    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
-
-
-def _lines(text: str) -> list[str]:
-    """`text` split after each '\\n' only (the linter's texts use '\\n'; `splitlines` splits on more)."""
-    *lines, last = text.split("\n")
-    return [line + "\n" for line in lines] + ([last] if last else [])
+        split_lines(p.before), split_lines(p.after), f"a/{p.path}", f"b/{p.path}"))
+    return "".join(printable(line.removesuffix("\n")) + ("\n" if line.endswith("\n") else
+                                                         "\n\\ No newline at end of file\n") for line in lines)
 
 
 def apply_fixes(diagnostics: Iterable[Diagnostic], texts: dict[str, str], unsafe_fixes: bool = False) -> Outcome:
-    """Write every file's fixes (one pass); a file whose content changed since it was read is left alone."""
+    """Write every file's fixes (one pass)."""
     return write_plans(plan_fixes(diagnostics, texts, unsafe_fixes))
 
 
 def write_plans(plans: Iterable[Plan]) -> Outcome:
-    """Write each plan's file; a file whose content changed since it was read is left alone."""
+    """Write each plan's file. A file whose content changed since it was read is left alone, and one
+    that cannot be written (a link, read-only, a full disk) is left intact and named."""
     outcome = Outcome()
     for plan in plans:
-        if write_plan(plan):
+        try:
+            written = write_plan(plan)
+        except (files.Refused, OSError) as error:
+            outcome.failed_files[plan.path] = str(error) if isinstance(error, files.Refused) else \
+                f"not written: {error.strerror or error}"
+            continue
+        if written:
             outcome.applied += plan.applied
             outcome.changed_files.append(plan.path)
         else:
@@ -149,28 +162,39 @@ def write_plans(plans: Iterable[Plan]) -> Outcome:
 
 
 def write_plan(plan: Plan) -> bool:
-    """Rewrite the file of `plan`, keeping its newlines and BOM; False when it is not as it was read."""
-    path = Path(plan.path)
+    """Rewrite the file of `plan`, keeping every byte the fixes did not change; False when the file
+    is not as it was read. Raises files.Refused (a link) or OSError (not written; the file is intact)."""
     try:
-        raw = path.read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError):
+        raw = files.read_bytes(plan.path).decode("utf-8")
+    except (files.Refused, OSError, UnicodeDecodeError):
         return False
     bom = raw.startswith(BOM)
     body = raw[len(BOM):] if bom else raw
     if _NEWLINE.sub("\n", body) != plan.before:
         return False
-    path.write_bytes(((BOM if bom else "") + _with_newlines(body, plan.after)).encode("utf-8"))
+    files.replace(plan.path, ((BOM if bom else "") + _on_original(body, plan.before, plan.after)).encode("utf-8"))
     return True
 
 
-def _with_newlines(original: str, fixed: str) -> str:
-    """`fixed` (written with '\\n') with each line ending as the same line of `original` did.
+def _on_original(original: str, before: str, after: str) -> str:
+    """`after` written over `original`, the file's own text, whose newlines may be CRLF or CR, mixed
+    even; `before` is `original` with every newline a line feed (as the linter read it).
 
-    Fixes never add or remove lines within a file, so lines correspond one to one; for the rare
-    fix that does, the file's most common newline is used."""
-    ends = [m.group() for m in _NEWLINE.finditer(original)]
-    lines = fixed.split("\n")
-    if len(lines) - 1 != len(ends):
-        common = max(set(ends), key=ends.count) if ends else "\n"
-        return common.join(lines)
-    return "".join(line + end for line, end in zip(lines, ends + [""]))
+    Lines the fixes left alone are copied from `original`, newline included. The changed lines of
+    a hunk take the newlines of the original lines they replace, counted from the hunk's end (the
+    first original line's for lines a hunk gained), so a value continued over two lines and joined
+    ends with the newline that ended it, and no other line is touched."""
+    raw_lines = re.findall(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$", original)
+    old, new = split_lines(before), split_lines(after)
+    out: list[str] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if tag == "equal":
+            out.extend(raw_lines[i1:i2])
+            continue
+        ends = [_NEWLINE.search(line) for line in raw_lines[i1:i2]] or \
+               [_NEWLINE.search(raw_lines[i1 - 1]) if i1 else None]
+        added = new[j1:j2]
+        for k, line in enumerate(added):
+            end = ends[max(len(ends) - len(added) + k, 0)]
+            out.append(line[:-1] + (end.group() if end else "\n") if line.endswith("\n") else line)
+    return "".join(out)

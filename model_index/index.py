@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import glob
 import os
 import re
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from . import schema
+from . import globs, schema
 from .diagnostics import Finding, Span
 from .extract import (DATA_SUFFIXES, MARKDOWN_SUFFIXES, Block, blocks_in_data_file, blocks_in_markdown,
-                      looks_like_model_index, read_text)
+                      looks_like_model_index)
+from .files import Refused, Root, leaves_working_directory, read_text
+from .files import display as display_path  # how reports name a file (render uses it too)
 from .yamltree import Tree
 
 SKIPPED_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", "site", ".tox"}
@@ -38,6 +40,7 @@ class Entity:
     raw: Any
     data: schema.Model | schema.Collection | None
     fields: dict[tuple, str] | None = None  # key paths as written, where `raw` was reshaped (HF)
+    layout: Layout | None = None
 
     @property
     def name(self) -> str | None:
@@ -52,14 +55,22 @@ class Entity:
         key = self.tree.key_spans.get(path)
         return key if key is not None and key.line != span.line else span
 
-    def editable_span(self, at: tuple) -> Span | None:
-        """The text of the value at `at`, when rewriting it changes exactly that value: it exists,
-        and sits on its key's line (an alias's text is its anchor's, shared with other keys)."""
+    def editable_span(self, at: tuple, shared: bool = False) -> Span | None:
+        """The text of the value at `at` (after its anchor or tag, which a rewrite keeps), when
+        rewriting it changes that value: it exists, sits on its key's line (an alias's text is its
+        anchor's, elsewhere), and is not shared with other keys through an alias, unless `shared`
+        (a fix of how a value is written is right for every key that shares it)."""
         path = self.base + tuple(at)
         span, key = self.tree.spans.get(path), self.tree.key_spans.get(path)
         if span is None or self.tree.styles.get(path) in ("|", ">"):  # a block scalar spans lines
             return None
-        return span if key is None or key.line == span.line else None
+        if key is not None and key.line != span.line:
+            return None
+        if self.layout is None:
+            return span
+        if span in self.layout.shared and not shared:
+            return None
+        return self.layout.bare.get(span, span)
 
     def key_span(self, at: tuple) -> Span:
         """Where the key of the value at `at` is written (the value's span when it has no key)."""
@@ -84,6 +95,36 @@ class Entity:
         return value
 
 
+@dataclass(frozen=True)
+class Layout:
+    """What a block's text says about its values beyond the data: the spans that aliases share
+    (one text, several keys), and for a value written after an anchor or tag (`&size '224'`), the
+    span of the value's own text (None when that text is on another line)."""
+
+    shared: frozenset[Span]
+    bare: dict[Span, Span | None]
+
+    @classmethod
+    def of(cls, tree: Tree, lines: list[str]) -> "Layout":
+        seen: set[Span] = set()
+        shared: set[Span] = set()
+        for path, span in tree.spans.items():
+            if path:
+                (shared if span in seen else seen).add(span)
+        bare = {}
+        for span in seen:
+            line = lines[span.line - 1] if 0 < span.line <= len(lines) else ""
+            properties = _PROPERTIES.match(line, span.column - 1)
+            if properties:
+                column = properties.end() + 1
+                on_line = column <= len(line) and (span.end_line, span.end_column) > (span.line, column)
+                bare[span] = Span(span.line, column, span.end_line, span.end_column) if on_line else None
+        return cls(frozenset(shared), bare)
+
+
+_PROPERTIES = re.compile(r"(?:[&!][^\s,\[\]{}]*(?:[ \t]+|$))+")  # a node's anchor and tag
+
+
 @dataclass
 class ImportRef:
     """One `Import:` glob and what it matched."""
@@ -94,6 +135,7 @@ class ImportRef:
     matches: list[Path]
     outside: list[Path]  # what the glob matched outside the importing file's directory tree
     escapes: bool = False  # absolute, or its path leads out of the tree (`cards/../../*.md`)
+    truncated: bool = False  # not fully expanded: too long, or the run's budget of entries ran out
 
     @property
     def reaches_outside(self) -> bool:
@@ -118,29 +160,31 @@ class Index:
         return self.collections + self.models
 
 
-def display_path(path: Path) -> str:
-    """A path relative to the working directory where possible, as linters print it."""
-    try:
-        return os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return str(path)
-
-
 def load(paths: Iterable[str | Path], excluded: Excluded = skipped_by_default,
-         overlay: dict[str, str] | None = None) -> Index:
+         overlay: dict[str, str] | None = None, root: str | Path | None = None) -> Index:
     """Load every card under `paths` (files or directories) and every file they import.
 
     The folder walk passes over what `excluded` names; a file given explicitly is always read.
     `overlay` maps report paths to texts that stand in for those files' contents (the texts a
-    previous `--fix` pass produced in memory); other files are read from disk."""
+    previous `--fix` pass produced in memory); other files are read from disk.
+
+    Nothing is read from outside the root of a path (`root` when given, as a site's docs folder
+    is for its cards' folder): a folder given is the root of the cards found in it, a file given
+    is confined to its own folder, and an imported file to the folder of the file that imports it.
+    A path given relative to the working directory, without `..`, must also stay inside it: a
+    checked-out `docs` that a pull request turned into a link to `/` is not walked."""
     loader = _Loader(overlay or {})
+    common = Root.of(root) if root is not None else None
     for given in paths:
         given = Path(given)
-        if given.is_dir():
+        if leaves_working_directory(given):
+            loader.refuse(given, "not read: it links outside the working directory")
+        elif given.is_dir():
+            folder_root = common or Root.of(given)
             for found in _cards_under(given, excluded):
-                loader.add(found, explicit=False)
+                loader.add(found, explicit=False, root=folder_root)
         else:
-            loader.add(given, explicit=True)
+            loader.add(given, explicit=True, root=common or Root.of(given.parent))
     loader.run()
     return loader.index
 
@@ -159,25 +203,34 @@ class _Loader:
     def __init__(self, overlay: dict[str, str]):
         self.overlay = overlay
         self.index = Index()
-        self.queue: list[tuple[Path, bool]] = []
+        self.queue: deque[tuple[Path, bool, Root]] = deque()
         self.seen: set[str] = set()
+        self.budget = globs.Budget()
 
-    def add(self, path: Path, explicit: bool) -> None:
+    def add(self, path: Path, explicit: bool, root: Root) -> None:
         key = os.path.realpath(path)
         if key not in self.seen:
             self.seen.add(key)
-            self.queue.append((path, explicit))
+            self.queue.append((path, explicit, root))
+
+    def refuse(self, path: Path, message: str) -> None:
+        """Count `path` as a file given and report why it is not read."""
+        if os.path.realpath(path) not in self.seen:
+            self.seen.add(os.path.realpath(path))
+            self._file_problem(display_path(path), "MI000", message)
 
     def run(self) -> None:
         while self.queue:
-            path, explicit = self.queue.pop(0)
-            self._file(path, explicit)
+            self._file(*self.queue.popleft())
 
-    def _file(self, path: Path, explicit: bool) -> None:
+    def _file(self, path: Path, explicit: bool, root: Root) -> None:
         shown = display_path(path)
         suffix = path.suffix.lower()
         try:
-            text = self.overlay[shown] if shown in self.overlay else read_text(path)
+            text = self.overlay[shown] if shown in self.overlay else read_text(path, root)
+        except Refused as refused:
+            self._file_problem(shown, "MI000", str(refused))
+            return
         except FileNotFoundError:
             self._file_problem(shown, "MI000", "no such file or directory")
             return
@@ -202,14 +255,15 @@ class _Loader:
             blocks = blocks_in_markdown(shown, text)
         self.index.files.append(shown)
         self.index.texts[shown] = text
+        lines = text.split("\n")
         for block in blocks:
-            self._block(block, path)
+            self._block(block, path, lines)
 
     def _file_problem(self, shown: str, code: str, message: str) -> None:
         self.index.files.append(shown)
         self.index.findings.append(Finding(code, message, file=shown, span=Span.point(1)))
 
-    def _block(self, block: Block, path: Path) -> None:
+    def _block(self, block: Block, path: Path, lines: list[str]) -> None:
         self.index.blocks.append(block)
         for problem in block.problems:
             self.index.findings.append(Finding(problem.code, problem.message, file=block.path, span=problem.span))
@@ -217,14 +271,15 @@ class _Loader:
         if tree is None or tree.data is None:
             return
         data = tree.data
+        layout = Layout.of(tree, lines)
         if isinstance(data, list):  # an imported file may be a bare list of models
-            self._entities("model", "Models", block, tree, (), data)
+            self._entities("model", "Models", block, tree, (), data, layout)
             return
         if not isinstance(data, dict):
             self._schema_error(block, tree, (), "model-index metadata must be a mapping")
             return
         if "model-index" in data:
-            self._hugging_face(block, tree, data["model-index"])
+            self._hugging_face(block, tree, data["model-index"], layout)
             return
         top = {k: v for k, v in data.items() if k not in ("Models", "Collections")}
         node, errors = schema.validate(schema.ModelIndex, top)
@@ -234,10 +289,11 @@ class _Loader:
             for i, pattern in enumerate(node.imports or []):
                 self._import(block, path, ("Import", i) if isinstance(data.get("Import"), list) else ("Import",),
                              pattern)
-        self._entities("collection", "Collections", block, tree, ("Collections",), data.get("Collections"))
-        self._entities("model", "Models", block, tree, ("Models",), data.get("Models"))
+        self._entities("collection", "Collections", block, tree, ("Collections",), data.get("Collections"), layout)
+        self._entities("model", "Models", block, tree, ("Models",), data.get("Models"), layout)
 
-    def _entities(self, kind: str, key: str, block: Block, tree: Tree, at: tuple, items: Any) -> None:
+    def _entities(self, kind: str, key: str, block: Block, tree: Tree, at: tuple, items: Any,
+                  layout: Layout) -> None:
         if items is None:
             return
         if not isinstance(items, list):
@@ -250,7 +306,7 @@ class _Loader:
                 self._schema_error(block, tree, base, f"each entry of {key} must be a mapping")
                 continue
             node, errors = schema.validate(node_type, raw)
-            entity = Entity(kind, block.path, tree, base, raw, node)
+            entity = Entity(kind, block.path, tree, base, raw, node, layout=layout)
             for path, message in errors:
                 self.index.findings.append(_type_error(entity, path, message))
             (self.index.models if kind == "model" else self.index.collections).append(entity)
@@ -260,23 +316,23 @@ class _Loader:
         self.index.findings.append(Finding("MI002", message, file=block.path, span=span))
 
     def _import(self, block: Block, importer: Path, at: tuple, pattern: str) -> None:
-        """Follow one `Import:` glob, relative to the importing file, within its directory tree."""
+        """Follow one `Import:` glob, relative to the importing file, within its folder: a glob that
+        could leave it is not expanded at all, and a matched link that leads out is not read."""
         base = importer.parent
-        root = os.path.realpath(base)
-        absolute = os.path.isabs(pattern)
-        escapes = absolute or not os.path.normpath(os.path.join(root, pattern)).startswith(root + os.sep)
+        root = Root.of(base)
+        relative = globs.confine(pattern, root.real)
+        if relative is None:
+            self.index.imports.append(ImportRef(block, at, pattern, [], [], escapes=True))
+            return
+        found, truncated = globs.expand(str(base), relative, self.budget)
         matches, outside = [], []
-        # root_dir: the importing file's folder name is not part of the pattern (it may hold [ or *)
-        for match in sorted(glob.glob(pattern, root_dir=base, recursive=True)):
-            found = Path(match) if absolute else base / match
-            if found.is_file():
-                inside = not escapes and os.path.realpath(found).startswith(root + os.sep)
-                (matches if inside else outside).append(found)
-        self.index.imports.append(ImportRef(block, at, pattern, matches, outside, escapes))
+        for match in map(Path, found):
+            (matches if root.contains(os.path.realpath(match)) else outside).append(match)
+        self.index.imports.append(ImportRef(block, at, pattern, matches, outside, truncated=truncated))
         for match in matches:
-            self.add(match, explicit=True)
+            self.add(match, explicit=True, root=root)
 
-    def _hugging_face(self, block: Block, tree: Tree, entries: Any) -> None:
+    def _hugging_face(self, block: Block, tree: Tree, entries: Any, layout: Layout) -> None:
         """Hugging Face front matter: `model-index: [{name, results: [{task, dataset, metrics}]}]`."""
         if not isinstance(entries, list):
             self._schema_error(block, tree, ("model-index",), "model-index must be a list")
@@ -288,7 +344,7 @@ class _Loader:
                 continue
             raw, spans, fields = _from_hugging_face(entry, tree, at)
             node, errors = schema.validate(schema.Model, raw)
-            entity = Entity("model", block.path, Tree(raw, spans), (), raw, node, fields)
+            entity = Entity("model", block.path, Tree(raw, spans), (), raw, node, fields, layout)
             for path, message in errors:
                 self.index.findings.append(_type_error(entity, path, message))
             self.index.models.append(entity)

@@ -109,7 +109,8 @@ def locate(finding: Finding, config: Config) -> Diagnostic | None:
         span = entity.key_span(finding.at) if finding.on_key else entity.span(finding.at)
         field = entity.field_name(finding.at)
         model = entity.name if entity.kind == "model" else None
-        fix_span = entity.editable_span(finding.at)
+        # a cross-check fix is right for one model: it may not rewrite a value others share by an alias
+        fix_span = entity.editable_span(finding.at, shared=not rule.code.startswith("MI3"))
         style = entity.tree.styles.get(entity.base + tuple(finding.at))
     else:
         span, field, model = finding.span or Span.point(1), None, None

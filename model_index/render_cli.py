@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
-import shutil
+import os
 import sys
 from pathlib import Path
 
 import click
 
+from . import files
+from .escape.terminal import printable
 from .extras import install_hint, missing
 from .index import load
 
@@ -26,27 +28,60 @@ from .index import load
               help="Name models by their current timm name (needs torch and timm).")
 def render_command(docs_dir: Path, out_dir: Path, cards: str, templates: Path | None, overview: str, rules: str,
                    cross_check: bool) -> None:
-    """Render the cards under DOCS_DIR and add the generated pages, as the mkdocs plugin does."""
+    """Render the cards under DOCS_DIR and add the generated pages, as the mkdocs plugin does.
+
+    Only regular files inside DOCS_DIR are copied (a link that leads out of it is left out and
+    named), and nothing is written through a link inside OUT."""
     if "jinja2" in missing("docs"):  # rendering needs Jinja2, which the docs extra installs
-        click.echo(f"model-index: render needs the docs extra: {install_hint('docs')}", err=True)
+        _say(f"render needs the docs extra: {install_hint('docs')}")
         sys.exit(2)
     from .render import Site, asset_files, names, script_paths, style_paths  # Jinja2 only when rendering
 
-    index = load([docs_dir / cards])
+    _refuse_nested(docs_dir, out_dir)
+    index = load([docs_dir / cards], root=docs_dir)
     site = Site(index, docs_dir, templates or docs_dir.resolve().parent / "templates",
                 names.current_names(index) if cross_check else None)
-    shutil.copytree(docs_dir, out_dir, dirs_exist_ok=True)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    out = files.Root.of(out_dir)
+    docs = files.Root.of(docs_dir)
+    skipped = files.copy_tree(docs_dir, out)
     cards = site.cards()
     for page, path in sorted(cards.items()):
-        (out_dir / page).write_text(site.card(path, Path(path).read_text(encoding="utf-8")), encoding="utf-8")
-    for page, text in site.generated(overview, rules).items():
-        (out_dir / page).parent.mkdir(parents=True, exist_ok=True)
-        (out_dir / page).write_text(text, encoding="utf-8")
-    for uri, source in asset_files().items():
-        (out_dir / uri).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, out_dir / uri)
-    for problem in site.problems:
-        click.echo(f"model-index: {problem}", err=True)
-    click.echo(f"model-index: rendered {len(cards)} card(s) to {out_dir}; add to mkdocs.yml\n"
-               f"  extra_javascript: {script_paths()}\n  extra_css: {style_paths()}", err=True)
-    sys.exit(1 if site.problems else 0)
+        try:
+            files.write_under(out, page, site.card(path, files.read_text(path, docs)).encode("utf-8"))
+        except (files.Refused, OSError, UnicodeDecodeError) as error:
+            skipped.append(f"{files.display(path)}: not rendered: {_reason(error)}")
+    written = [(page, text.encode("utf-8")) for page, text in site.generated(overview, rules).items()]
+    written += [(uri, files.read_bytes(source)) for uri, source in asset_files().items()]
+    for page, data in written:
+        try:
+            files.write_under(out, page, data)
+        except (files.Refused, OSError) as error:
+            skipped.append(f"{page}: not written: {_reason(error)}")
+    for problem in [*site.problems, *skipped]:
+        _say(problem)
+    _say(f"rendered {len(cards)} card(s) to {out_dir}; add to mkdocs.yml")
+    click.echo(f"  extra_javascript: {script_paths()}\n  extra_css: {style_paths()}", err=True)
+    sys.exit(1 if site.problems or skipped else 0)
+
+
+def _refuse_nested(docs_dir: Path, out_dir: Path) -> None:
+    """Exit 2 when the output folder is the docs folder, inside it, or holds it (the copy would read
+    what it writes), or when a relative folder leads out of the working directory through a link."""
+    docs, out = files.Root.of(docs_dir), os.path.realpath(out_dir)
+    if docs.contains(out) or files.Root.of(out).contains(docs.real):
+        _say(f"the output folder {out_dir} may be neither {docs_dir}, nor inside it, nor hold it")
+        sys.exit(2)
+    for folder in (docs_dir, out_dir):
+        if files.leaves_working_directory(folder):
+            _say(f"{folder} links outside the working directory; name it by its real path")
+            sys.exit(2)
+
+
+def _reason(error: Exception) -> str:
+    return str(error) if isinstance(error, (files.Refused, UnicodeDecodeError)) else error.strerror or str(error)
+
+
+def _say(message) -> None:
+    """One line on standard error; card text and file names in it are made inert (`printable`)."""
+    click.echo(f"model-index: {printable(str(message))}", err=True)

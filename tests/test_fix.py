@@ -7,7 +7,7 @@ from pathlib import Path
 
 from model_index import fix
 from model_index.diagnostics import Applicability, Diagnostic, Fix, Severity, Span
-from model_index.extract import read_text
+from model_index.files import read_text
 
 CARD = "# Demo\n\n<!--\nModels:\n- Name: demo_net\n  Metadata:\n    Image Size: '224'\n    Crop Pct: '0.875'\n-->\n"
 SIZE = Span(7, 17, 7, 22)  # '224' with its quotes

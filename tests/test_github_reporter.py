@@ -69,6 +69,12 @@ def _github(result: Result) -> list[tuple[str, dict[str, str], str]]:
 
 # --- escaping -----------------------------------------------------------------------------------
 
+def _shown(text: str) -> str:
+    """What an annotation shows of card text: line breaks kept (GitHub escapes them), every other
+    control character made visible (`printable`), so nothing acts on a log viewer."""
+    return "\n".join(printable(line) for line in text.split("\n"))
+
+
 def test_file_names_and_messages_survive_the_runner_parser():
     hostile = [("dir,x/a:b.md", "a message with :: inside and %0A written out"),
                ("we::ird%25,name.md", "line one\r\nline two\n::error::forged"),
@@ -76,7 +82,7 @@ def test_file_names_and_messages_survive_the_runner_parser():
     for path, message in hostile:
         [(name, properties, data)] = _github(_result(_diagnostic(path, message=message)))
         assert name == "error"
-        assert properties["file"] == path and data == message
+        assert properties["file"] == printable(path) and data == _shown(message)
         assert properties["line"] == "6" and properties["col"] == "3" and properties["endColumn"] == "9"
         assert properties["title"] == "MI201 number-as-string"
 
@@ -88,7 +94,7 @@ def test_random_text_round_trips_through_the_runner_parser():
         path = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 12)))
         message = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
         [(_, properties, data)] = _github(_result(_diagnostic(path, message=message)))
-        assert (properties["file"], data) == (path, message)
+        assert (properties["file"], data) == (printable(path), _shown(message))
 
 
 def test_escape_functions_follow_the_runner_mappings():

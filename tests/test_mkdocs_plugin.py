@@ -108,15 +108,24 @@ def test_attr_list_headings_build_strict(project, tmp_path):
 
 
 def test_symlinked_card_builds_strict(project, tmp_path):
+    inside = project / "docs" / "models" / "sources" / "vit.md"
+    inside.parent.mkdir()
+    (project / "docs" / "models" / "vit.md").rename(inside)
+    (project / "docs" / "models" / "vit.md").symlink_to(inside)
+    run = mkdocs_build(project, tmp_path / "site")
+    assert run.returncode == 0, run.stderr
+    overview = (tmp_path / "site" / "overview" / "index.html").read_text(encoding="utf-8")
+    assert "models/vit/" in overview or "models/sources/vit/" in overview
+    card = (tmp_path / "site" / "models" / "vit" / "index.html").read_text(encoding="utf-8")
+    assert 'id="models"' in card and "Type: model-index" not in card  # rendered as a card
+
+
+def test_a_card_linked_from_outside_the_cards_folder_fails_a_strict_build(project, tmp_path):
     outside = tmp_path / "elsewhere.md"
     (project / "docs" / "models" / "vit.md").rename(outside)
     (project / "docs" / "models" / "vit.md").symlink_to(outside)
     run = mkdocs_build(project, tmp_path / "site")
-    assert run.returncode == 0, run.stderr
-    overview = (tmp_path / "site" / "overview" / "index.html").read_text(encoding="utf-8")
-    assert 'href="../models/vit/"' in overview
-    card = (tmp_path / "site" / "models" / "vit" / "index.html").read_text(encoding="utf-8")
-    assert 'id="models"' in card and "Type: model-index" not in card  # rendered as a card
+    assert run.returncode != 0 and "MI000" in run.stderr
 
 
 def test_render_cli_gives_the_plugins_pages(project, tmp_path):

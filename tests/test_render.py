@@ -29,7 +29,7 @@ BIT_NAMES = {f"resnetv2_{size}_bitm": f"resnetv2_{size}_bit.goog_in21k_ft_in1k"
 def site_for(docs: Path, names: dict[str, str] | None = None, templates: Path | None = None) -> Site:
     """A site of the cards under `docs/models`; `names` maps model names to current timm names, as
     a cross-check resolves them (None: no cross-check ran)."""
-    index = load([docs / "models"])
+    index = load([docs / "models"], root=docs)
     resolved = None if names is None else {m: names[m.name] for m in index.models if m.name in names}
     return Site(index, docs, templates, resolved)
 
@@ -270,28 +270,42 @@ def test_render_cli_keeps_data_files(tmp_path):
     assert "`resnet50.extra`" in (out / "models" / "resnet.md").read_text(encoding="utf-8")
 
 
-def docs_with_symlinked_card(tmp_path: Path) -> Path:
-    """docs/models/linked.md is a symlink to a card outside the docs folder."""
-    outside = tmp_path / "elsewhere" / "card.md"
-    outside.parent.mkdir()
-    shutil.copy(SITE_DOCS / "models" / "vit.md", outside)
+def docs_with_symlinked_card(tmp_path: Path, target: str = "docs/library/card.md") -> Path:
+    """docs/models/linked.md is a symlink to a card elsewhere (by default in the docs folder, outside
+    its cards folder)."""
+    source = tmp_path / target
+    source.parent.mkdir(parents=True)
+    shutil.copy(SITE_DOCS / "models" / "vit.md", source)
     docs = tmp_path / "docs"
     (docs / "models").mkdir(parents=True)
-    (docs / "models" / "linked.md").symlink_to(outside)
+    (docs / "models" / "linked.md").symlink_to(source)
     return docs
 
 
 def test_overview_links_a_symlinked_card_where_it_is_linked(tmp_path):
     docs = docs_with_symlinked_card(tmp_path)
     overview = site_for(docs).overview("overview.md")
-    assert "](models/linked.md)" in overview and "elsewhere" not in overview
+    assert "](models/linked.md)" in overview and "library" not in overview
 
 
 def test_render_cli_renders_a_symlinked_card(tmp_path):
     docs = docs_with_symlinked_card(tmp_path)
     out = tmp_path / "out"
-    source = (tmp_path / "elsewhere" / "card.md").read_text(encoding="utf-8")
+    source = (docs / "library" / "card.md").read_text(encoding="utf-8")
     run = CliRunner().invoke(render_command, [str(docs), "-o", str(out)])
     assert run.exit_code == 0, run.output
     assert "## Models" in (out / "models" / "linked.md").read_text(encoding="utf-8")
-    assert (tmp_path / "elsewhere" / "card.md").read_text(encoding="utf-8") == source
+    assert not (out / "models" / "linked.md").is_symlink()
+    assert (docs / "library" / "card.md").read_text(encoding="utf-8") == source
+
+
+def test_render_cli_leaves_out_a_card_linked_from_outside_the_docs(tmp_path):
+    docs = docs_with_symlinked_card(tmp_path, "elsewhere/card.md")
+    (docs / "models" / "own.md").write_text((SITE_DOCS / "models" / "resnet.md").read_text(encoding="utf-8"))
+    out = tmp_path / "out"
+    run = CliRunner().invoke(render_command, [str(docs), "-o", str(out)])
+    assert run.exit_code == 1
+    assert not (out / "models" / "linked.md").exists()  # neither rendered nor copied
+    assert "## Models" in (out / "models" / "own.md").read_text(encoding="utf-8")
+    overview = (out / "overview.md").read_text(encoding="utf-8")
+    assert "linked.md" not in overview and "own.md" in overview

@@ -16,19 +16,27 @@ LOST_VALUES = ("MI000", "MI001", "MI002", "MI003", "MI004", "MI006")
 
 
 def fail(message: str) -> None:
-    click.echo(f"model-index: {message}", err=True)
+    """Say what stopped the command (card text and file names in it made inert) and exit 2."""
+    from ..escape.terminal import printable
+
+    click.echo(f"model-index: {printable(message)}", err=True)
     sys.exit(EXIT_FAILURE)
 
 
 def emit(text: str, output: Path | None) -> None:
-    """Write `text` to `output`, or to standard output without one."""
+    """Write `text` to `output` (atomically, never through a link out of the working directory, as
+    validate's report), or to standard output without one."""
+    from .. import files
+
     if output is None:
         click.echo(text, nl=False)
         return
     try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as error:
-        fail(f"cannot write {output}: {error.strerror or error}")
+        if files.leaves_working_directory(output):
+            raise files.Refused("it links outside the working directory")
+        files.replace(output, text.encode("utf-8"), create=True)
+    except (files.Refused, OSError) as error:
+        fail(f"cannot write {output}: {error if isinstance(error, files.Refused) else error.strerror or error}")
 
 
 def need_timm(command: str) -> None:

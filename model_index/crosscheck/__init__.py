@@ -50,6 +50,8 @@ def run(index, options, result: Result) -> list[Finding]:
     registry = load_registry(cache)
     findings, plans, outside = _resolve_all(index, models, registry, options.cross_check == "timm")
     facts = measure_all({unit for plan in plans for unit in plan[2:]}, cache, options.progress)
+    if cache.notice:
+        notices.append(cache.notice)
     subjects = []
     for entity, resolution, model_unit, flops_unit in plans:
         for unit in (model_unit, flops_unit):

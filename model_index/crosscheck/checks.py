@@ -10,13 +10,12 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
-from urllib.parse import urlparse
 
 from ..diagnostics import Applicability, Finding
 from ..schema import as_number, url_of_code
 from . import checkpoint, conventions, datasets, scope
 from .numbers import CONFIG_TOLERANCE, agrees_rounded, off_in_last_digit
-from .registry import Registry, installed_source, weights_file
+from .registry import Registry, installed_source, parse_url, weights_file
 from .resolve import Confidence, Resolution
 
 DOUBT_RATIO = 2.0  # Parameters or File Size this many times off: the model reached is not the card's
@@ -240,9 +239,10 @@ def training_data(s: Subject) -> list[Finding]:
 def code_url(s: Subject) -> list[Finding]:
     url = url_of_code(s.entity.value(("Code",)))
     source = s.registry.sources.get(s.resolution.arch)
-    if not isinstance(url, str) or not url.strip() or not source:
+    parsed = parse_url(url) if isinstance(url, str) else None
+    if parsed is None or not url.strip() or not source:
         return []
-    path = urlparse(url.strip()).path
+    path = parsed.path
     if path == source or path.endswith("/" + source):
         return []
     fixed = code_link(url, s.registry, s.resolution.arch)
@@ -257,7 +257,8 @@ def code_link(url: str, registry: Registry, arch: str) -> str:
     when its link is to a copy of timm (its path holds ``timm/models/``), else in timm's."""
     relative = registry.sources[arch]
     match = re.match(r"https?://github\.com/([^/]+/[^/]+)/", url.strip())
-    repository = match.group(1) if match and scope.TIMM_MODELS in urlparse(url.strip()).path else DEFAULT_REPOSITORY
+    parsed = parse_url(url)
+    repository = match.group(1) if match and parsed and scope.TIMM_MODELS in parsed.path else DEFAULT_REPOSITORY
     link = f"https://github.com/{repository}/blob/v{registry.timm_version}/{relative}"
     path = installed_source(relative)
     line = definitions(path).get(arch) if path else None

@@ -20,6 +20,7 @@ from . import checkpoint
 
 MODEL = "model"
 FLOPS = "flops"
+MAX_COUNT = 2**53  # larger is no measurement, and would overflow the float arithmetic of the checks
 
 
 @dataclass(frozen=True, order=True)
@@ -40,12 +41,19 @@ class Unit:
 
 
 def valid(unit: Unit, facts: Any) -> bool:
-    """`facts` have the shape `measure_architecture` gives `unit` (so a cached entry can be trusted)."""
-    if not isinstance(facts, dict):
+    """`facts` have the shape `measure_architecture` gives `unit` (so a cached entry can be trusted),
+    every count in them a measurement could give (not negative, exact as a float)."""
+    if not isinstance(facts, dict) or not all(0 <= count <= MAX_COUNT for count in _counts(facts)):
         return False
     if unit.what == FLOPS:
         return isinstance(facts.get("flops"), int) or isinstance(facts.get("flops_error"), str)
     return isinstance(facts.get("parameters"), int) and checkpoint.is_summary(facts)
+
+
+def _counts(facts: dict) -> list[int]:
+    """The integers of `facts` and of the mappings in it (how measured facts nest)."""
+    values = [*facts.values(), *(v for inner in facts.values() if isinstance(inner, dict) for v in inner.values())]
+    return [v for v in values if isinstance(v, int)]
 
 
 def measure_architecture(units: list[Unit]) -> list[tuple[Unit, dict[str, Any]]]:

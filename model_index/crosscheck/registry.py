@@ -13,14 +13,56 @@ import re
 import sys
 from dataclasses import dataclass, field, fields
 from functools import cached_property
-from typing import Any
-from urllib.parse import urlparse
+from typing import Annotated, Any
+from urllib.parse import ParseResult, urlparse
 
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+# Where the weights are and what they are published with: text, as `model-index new` writes it.
+PUBLISHED = ("hf_hub_id", "hf_hub_filename", "url", "license", "paper_ids", "paper_name")
 CFG_FIELDS = ("input_size", "test_input_size", "crop_pct", "test_crop_pct", "interpolation", "mean", "std",
-              "num_classes", "fixed_input_size",
-              # where the weights are and what they are published with (what `model-index new` writes)
-              "hf_hub_id", "hf_hub_filename", "url", "license", "paper_ids", "paper_name")
+              "num_classes", "fixed_input_size", *PUBLISHED)
 HASH_SUFFIX = re.compile(r"-[0-9a-f]{6,}$")
+
+_STRICT = ConfigDict(strict=True, extra="forbid", allow_inf_nan=False)
+_InputSize = Annotated[list[Annotated[int, Field(gt=0, le=100_000)]], Field(min_length=3, max_length=3)]
+_Channels = Annotated[list[float], Field(min_length=1, max_length=4)]
+
+
+class _Cfg(BaseModel):
+    """One pretrained configuration as `build` stores it (CFG_FIELDS)."""
+
+    model_config = _STRICT
+    input_size: _InputSize | None = None
+    test_input_size: _InputSize | None = None
+    crop_pct: float | None = None
+    test_crop_pct: float | None = None
+    interpolation: str | None = None
+    mean: _Channels | None = None
+    std: _Channels | None = None
+    num_classes: int | None = None
+    fixed_input_size: bool | None = None
+    # no default: a snapshot written before these were kept is rebuilt, not read with them missing
+    hf_hub_id: str | None
+    hf_hub_filename: str | None
+    url: str | None
+    license: str | None
+    paper_ids: str | None
+    paper_name: str | None
+
+
+class _Snapshot(BaseModel):
+    """The shape of `Registry.as_dict`, checked in full before a cached snapshot is used. A source
+    file is a Python file of the timm package, never a path that could lead elsewhere."""
+
+    model_config = _STRICT
+    timm_version: str
+    cfgs: dict[str, _Cfg]
+    default_tags: dict[str, str]
+    deprecated: dict[str, str | None]
+    sources: dict[str, Annotated[str, Field(pattern=r"^timm/[A-Za-z0-9_/]+\.py$")]]
+    files: dict[str, list[str]]
+    hub_ids: dict[str, list[str]]
 
 
 @dataclass
@@ -40,19 +82,13 @@ class Registry:
 
     @classmethod
     def from_dict(cls, data: Any) -> "Registry | None":
-        """The snapshot `as_dict` wrote, or None when `data` is not one (another version wrote it)."""
+        """The snapshot `as_dict` wrote, or None when `data` is not one in every detail (another
+        version wrote it, or the cache file was damaged or crafted): a cache entry is not trusted."""
         try:
-            registry = cls(**data)
-        except TypeError:  # fields missing, unknown or not a mapping at all
+            _Snapshot.model_validate(data)
+        except ValidationError:
             return None
-        mappings = (registry.cfgs, registry.default_tags, registry.deprecated, registry.sources, registry.files,
-                    registry.hub_ids)
-        if not all(isinstance(mapping, dict) for mapping in mappings) or not all(
-                isinstance(path, str) for path in registry.sources.values()) or not all(
-                isinstance(names, list) for names in (*registry.files.values(), *registry.hub_ids.values())) or not all(
-                isinstance(cfg, dict) and cfg.keys() >= set(CFG_FIELDS) for cfg in registry.cfgs.values()):
-            return None  # a snapshot of other fields (an older model-index wrote it)
-        return registry
+        return cls(**data)
 
     @property
     def architectures(self) -> list[str]:
@@ -95,8 +131,10 @@ def installed_source(relative: str) -> str | None:
 
 
 def weights_file(url: str) -> str:
-    """The file name at the end of a weights URL (query and fragment dropped)."""
-    return os.path.basename(urlparse(url.strip()).path)
+    """The file name at the end of a weights URL (query and fragment dropped); "" for a URL that
+    cannot be parsed (`http://[oops/x.pth`)."""
+    parsed = parse_url(url)
+    return os.path.basename(parsed.path) if parsed else ""
 
 
 def without_hash(file_name: str) -> str:
@@ -107,11 +145,22 @@ def without_hash(file_name: str) -> str:
 
 def hub_id(url: str) -> str | None:
     """``https://huggingface.co/timm/resnet50.a1_in1k/...`` → ``timm/resnet50.a1_in1k``."""
-    parsed = urlparse(url.strip())
+    parsed = parse_url(url)
+    if parsed is None:
+        return None
     parts = [p for p in parsed.path.split("/") if p]
     if parsed.netloc.endswith("huggingface.co") and len(parts) >= 2:
         return "/".join(parts[:2])
     return None
+
+
+def parse_url(url: str) -> ParseResult | None:
+    """`urlparse` of a card's URL, or None when it cannot be parsed (`http://[oops/x.pth`, an
+    unclosed IPv6 host): such a URL ties the card to no model."""
+    try:
+        return urlparse(url.strip())
+    except ValueError:
+        return None
 
 
 def build() -> Registry:
@@ -127,6 +176,7 @@ def build() -> Registry:
         if "." not in name and name in tagged:
             continue  # timm also files the default tag's config under the bare architecture name
         cfgs[name] = {key: _plain(getattr(cfg, key, None)) for key in CFG_FIELDS}
+        cfgs[name].update({key: _text(cfgs[name][key]) for key in PUBLISHED})
         for location in (cfg.url, cfg.file, cfg.hf_hub_filename):
             if location:
                 files.setdefault(weights_file(str(location)), []).append(name)
@@ -150,6 +200,13 @@ def _site_relative(path: str, timm_init: str) -> str:
     """``…/site-packages/timm/models/resnet.py`` → ``timm/models/resnet.py``."""
     root = os.path.dirname(os.path.dirname(os.path.abspath(timm_init)))
     return os.path.relpath(os.path.abspath(path), root).replace(os.sep, "/")
+
+
+def _text(value: Any) -> str | None:
+    """A configuration's text field as text (a list of paper ids as one comma-separated string)."""
+    if value is None or isinstance(value, str):
+        return value
+    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
 
 
 def _plain(value: Any) -> Any:

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import csv
+import io
 from typing import Any
 
+from .. import files
 from ..config import ConfigError
 from ..diagnostics import Finding
 from ..schema import as_number
 from .numbers import agrees_decimals, decimals
 
 METRICS = {"top1": ("Top 1 Accuracy", "MI314"), "top5": ("Top 5 Accuracy", "MI315")}
+MAX_CSV_BYTES = 64 * 1024 * 1024  # timm's results-imagenet.csv is about 100 KB
 
 
 def read(path: str) -> dict[str, dict[str, float]]:
     """Model name → {"top1": …, "top5": …}; headers are matched case-insensitively."""
     try:
-        with open(path, newline="", encoding="utf-8-sig") as stream:
+        with io.StringIO(files.read_text(path, cap=MAX_CSV_BYTES), newline="") as stream:
             reader = csv.DictReader(stream)
             columns = {(name or "").strip().lower(): name for name in reader.fieldnames or []}
             if "model" not in columns or not any(metric in columns for metric in METRICS):
@@ -27,7 +30,7 @@ def read(path: str) -> dict[str, dict[str, float]]:
                 values = {m: as_number(row.get(columns[m])) for m in METRICS if m in columns}
                 table[name] = {m: v for m, v in values.items() if isinstance(v, (int, float))}
             return table
-    except (OSError, UnicodeDecodeError, csv.Error) as error:
+    except (OSError, files.Refused, UnicodeDecodeError, csv.Error) as error:
         raise ConfigError(f"{path}: cannot read results CSV: {error}") from error
 
 

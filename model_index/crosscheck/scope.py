@@ -11,10 +11,10 @@ from __future__ import annotations
 import difflib
 import re
 from typing import Any
-from urllib.parse import urlparse
 
 from ..rules.walk import edit_distance
 from ..schema import url_of_code
+from .registry import parse_url
 
 TIMM_REPOSITORIES = ("huggingface/pytorch-image-models", "rwightman/pytorch-image-models")
 TIMM_MODELS = "timm/models/"  # a link whose path holds this points into a copy of timm
@@ -46,7 +46,9 @@ def claim(entity, collections: dict[str, Any], front_matter: dict[str, Any], tim
 
 def links_timm(url: str) -> bool:
     """A link into timm's GitHub repository, or into any copy of timm's source (`timm/models/`)."""
-    parsed = urlparse(url)
+    parsed = parse_url(url)
+    if parsed is None:  # not a URL at all (`http://[oops`): it links nowhere
+        return False
     path = parsed.path.strip("/")
     in_repository = parsed.netloc.lower() in ("github.com", "www.github.com") and any(
         path.lower().startswith(repo + "/") or path.lower() == repo for repo in TIMM_REPOSITORIES)

@@ -16,6 +16,7 @@ from collections import Counter
 
 from ..diagnostics import Diagnostic, Result, Severity
 from ..escape.gfm_table import cell
+from ..escape.terminal import printable
 from .machine import statistics
 from .style import summary_line
 
@@ -60,7 +61,11 @@ def annotated(result: Result) -> list[Diagnostic]:
 
 def annotations(result: Result, texts: dict[str, str], color: bool = False) -> str:
     """`::error file=…,line=…,col=…,endLine=…,endColumn=…,title=CODE rule::message`, one a line,
-    for the `annotated` diagnostics; then a notice counting the rest, if any."""
+    for the `annotated` diagnostics; then a notice counting the rest, if any.
+
+    File names and messages are made inert first (`printable`: no escape sequence can act, no
+    control character passes), then escaped as GitHub reads them (a newline becomes %0A, so it
+    cannot start a command of its own)."""
     shown = annotated(result)
     lines = [_annotation(d) for d in shown]
     left = len(result.diagnostics) - len(shown)
@@ -72,7 +77,7 @@ def annotations(result: Result, texts: dict[str, str], color: bool = False) -> s
 
 def _annotation(d: Diagnostic) -> str:
     span = d.span
-    properties = [("file", d.path), ("line", span.line)]
+    properties = [("file", printable(d.path)), ("line", span.line)]
     if span.end_line == span.line:  # GitHub reads columns only within one line
         properties += [("col", span.column), ("endLine", span.end_line),
                        ("endColumn", max(span.end_column, span.column))]
@@ -80,7 +85,8 @@ def _annotation(d: Diagnostic) -> str:
         properties.append(("endLine", span.end_line))
     properties.append(("title", f"{d.code} {d.rule}"))
     fields = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties)
-    return f"::{COMMANDS[d.severity]} {fields}::{escape_data(d.message)}"
+    message = "\n".join(map(printable, d.message.split("\n")))  # a line break is GitHub's to escape
+    return f"::{COMMANDS[d.severity]} {fields}::{escape_data(message)}"
 
 
 def job_summary(result: Result, budget: int = SUMMARY_BYTES) -> str:

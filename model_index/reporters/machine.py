@@ -3,19 +3,30 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 
 from ..diagnostics import Result
 from .style import applicable
+from ..escape.terminal import printable
 
 VERSION = 1
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def as_json(result: Result, texts: dict[str, str], color: bool = False) -> str:
     """`{"version": 1, "diagnostics": [...], "summary": {...}}`; keep the fields stable."""
     report = {"version": VERSION, "diagnostics": [d.as_dict() for d in result.diagnostics],
               "summary": result.summary.as_dict()}
-    return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+    return exact_json(report)
+
+
+def exact_json(value) -> str:
+    """`value` as indented JSON that is UTF-8 text whatever it holds: a lone surrogate (a file name
+    byte that is not UTF-8, or a YAML escape like "\\ud800") is written as JSON's `\\uXXXX`
+    escape, which a reader decodes back to the same string, rather than breaking the output."""
+    text = json.dumps(value, indent=2, ensure_ascii=False)
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
 
 
 def statistics(result: Result) -> list[dict]:
@@ -35,8 +46,8 @@ def statistics_text(result: Result, texts: dict[str, str], color: bool = False) 
     rows = statistics(result)
     width = max((len(str(row["count"])) for row in rows), default=1)
     return "".join(f"{str(row['count']).rjust(width)}\t{row['code']}\t{'[*] ' if row['fixable'] else ''}"
-                   f"{row['rule']}\n" for row in rows)
+                   f"{printable(row['rule'])}\n" for row in rows)
 
 
 def statistics_json(result: Result, texts: dict[str, str], color: bool = False) -> str:
-    return json.dumps(statistics(result), indent=2) + "\n"
+    return exact_json(statistics(result))

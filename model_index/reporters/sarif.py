@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from importlib import metadata
 from pathlib import Path, PurePath
@@ -11,6 +10,7 @@ from urllib.parse import quote
 from .. import __version__
 from ..diagnostics import Diagnostic, Fix, Result, Severity
 from ..extras import DISTRIBUTION
+from .machine import exact_json
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -34,7 +34,7 @@ def as_sarif(result: Result, texts: dict[str, str], color: bool = False) -> str:
         "results": [_result(d, indices) for d in result.diagnostics],
     }
     log = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return exact_json(log)
 
 
 def documentation_url() -> str | None:
@@ -65,10 +65,11 @@ def _descriptor(rule, home: str | None) -> dict:
 
 
 def artifact_uri(path: str) -> str:
-    """A report path as a URI reference: relative paths stay relative (to SRCROOT)."""
+    """A report path as a URI reference: relative paths stay relative (to SRCROOT). The file name's
+    real bytes are percent-encoded, also those that are not UTF-8."""
     if os.path.isabs(path):
         return Path(path).as_uri()
-    return quote(PurePath(path).as_posix())
+    return quote(os.fsencode(PurePath(path).as_posix()))
 
 
 def _region(span) -> dict:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from ..diagnostics import Applicability, Diagnostic, Result
+from ..escape.terminal import printable
 from .style import Styler, applicable, fixable_line, summary_line
 
 MAX_EXCERPT_LINES = 6
@@ -13,10 +14,16 @@ MAX_EXCERPT_LINES = 6
 def concise(result: Result, texts: dict[str, str], color: bool = False) -> str:
     """`path:line:col: CODE [severity] message`, one problem a line, then the summary line."""
     style = Styler(color)
-    lines = [f"{style(d.location, bold=True)}: {style(d.code, bold=True)} "
-             f"[{style.severity(d.severity)}] {d.message}" for d in result.diagnostics]
+    lines = [f"{style(_at_line_start(printable(d.location)), bold=True)}: {style(d.code, bold=True)} "
+             f"[{style.severity(d.severity)}] {printable(d.message)}" for d in result.diagnostics]
     lines += [summary_line(result), *fixable_line(result)]
     return "\n".join(lines) + "\n"
+
+
+def _at_line_start(location: str) -> str:
+    """A location that begins a line: a file named `::error::x.md` is written `./::error::x.md`, so
+    that a CI runner does not read the line as a workflow command."""
+    return "./" + location if location.lstrip().startswith("::") else location
 
 
 def full(result: Result, texts: dict[str, str], color: bool = False) -> str:
@@ -28,18 +35,20 @@ def full(result: Result, texts: dict[str, str], color: bool = False) -> str:
 
 def _full_one(d: Diagnostic, text: str | None, style: Styler, fixable: bool) -> str:
     fixable = " [*]" if fixable else ""
-    out = [f"{style(d.code, bold=True)}{fixable} [{style.severity(d.severity)}] {d.message}"]
+    out = [f"{style(d.code, bold=True)}{fixable} [{style.severity(d.severity)}] {printable(d.message)}"]
     excerpt = _excerpt(d, text)
     gutter = " " * len(str(excerpt[-1][0])) if excerpt else " "
-    out.append(f"{gutter}{style('-->', fg='blue')} {d.location}")
+    out.append(f"{gutter}{style('-->', fg='blue')} {printable(d.location)}")
     if excerpt:
         bar = style("|", fg="blue")
         out.append(f"{gutter} {bar}")
         for number, source, start, end in excerpt:
-            out.append(f"{style(str(number).rjust(len(gutter)), fg='blue')} {bar} {source}")
+            out.append(f"{style(str(number).rjust(len(gutter)), fg='blue')} {bar} {printable(source)}")
             if end > start:
-                pad = "".join(c if c == "\t" else " " for c in source[:start])
-                out.append(f"{gutter} {bar} {pad}{style.severity(d.severity, '^' * (end - start))}")
+                # carets under the escaped text: an escape is wider than the character it shows
+                pad = "".join(c if c == "\t" else " " for c in printable(source[:start]))
+                width = len(printable(source[start:end])) + max(0, end - max(len(source), start))
+                out.append(f"{gutter} {bar} {pad}{style.severity(d.severity, '^' * width)}")
         out.append(f"{gutter} {bar}")
     facts = d.as_dict()
     known = [f"{side}: {_show(facts[side])}" for side in ("expected", "actual") if facts[side] is not None]
@@ -47,12 +56,12 @@ def _full_one(d: Diagnostic, text: str | None, style: Styler, fixable: bool) -> 
         out.append(f"{gutter} = {', '.join(known)}")
     if d.fix:
         kind = {Applicability.UNSAFE: " (unsafe fix)", Applicability.DISPLAY_ONLY: " (display-only)"}
-        out.append(f"{style('help', bold=True)}: {d.fix.description}{kind.get(d.fix.applicability, '')}")
+        out.append(f"{style('help', bold=True)}: {printable(d.fix.description)}{kind.get(d.fix.applicability, '')}")
     return "\n".join(out) + "\n"
 
 
 def _show(value) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    return printable(json.dumps(value, ensure_ascii=False))
 
 
 def _excerpt(d: Diagnostic, text: str | None) -> list[tuple[int, str, int, int]]:

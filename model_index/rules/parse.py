@@ -11,7 +11,11 @@ from ..schema import EXTRA_KEY_TYPES, extra_key
 from . import declare, walk
 
 declare("MI000", "unreadable-file", "error", """
-    The file cannot be read: it does not exist, is not UTF-8 text, or is binary.
+    The file cannot be read (it does not exist, is not UTF-8 text, or is binary), or is not read.
+
+    A card may come from a stranger's pull request, so a file is not read when it is a link whose
+    real path leaves the folder being checked (see the command line guide), a special file (a
+    FIFO, a device), or larger than 4 MiB.
 
     Every file given on the command line is counted, also when it cannot be read, and the rest
     of the batch is still checked.
@@ -39,9 +43,10 @@ declare("MI003", "unsafe-tag", "error", """
 
 declare("MI004", "yaml-too-complex", "error", """
     The YAML expands to too many nodes or nests too deep, as an alias bomb (`&a`/`*a` nested
-    lists) does.
+    lists) does, or one metadata block is longer than 1 MiB of text.
 
-    The expansion is stopped early, so a hostile card costs milliseconds, not memory.
+    The expansion is stopped early, and a block that long is not parsed at all, so a hostile card
+    costs milliseconds, not memory.
     """)
 
 declare("MI005", "duplicate-key", "error", """

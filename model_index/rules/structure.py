@@ -120,7 +120,7 @@ def import_no_match(index: Index) -> Iterator[Finding]:
     Example: `Import: [docs/model/*.md]` when the cards live in `docs/models/`.
     """
     for ref in index.imports:
-        if not ref.matches and not ref.reaches_outside:
+        if not ref.matches and not ref.reaches_outside and not ref.truncated:
             yield _import_finding("MI106", f"Import glob '{ref.pattern}' matches no file", ref)
 
 
@@ -129,7 +129,8 @@ def import_outside(index: Index) -> Iterator[Finding]:
     """An `Import` glob that is absolute or reaches outside the importing file's directory.
 
     Imports stay inside the tree of the importing file, so that a card cannot pull in files
-    from elsewhere on the machine; what the glob matches outside is not read.
+    from elsewhere on the machine: an absolute glob or one whose `..` leads out is not expanded at
+    all, and a matched link to a file outside is not read. Links to folders are never followed.
 
     Example: `Import: ['../*.md']` or `Import: ['/etc/*.yml']`.
     """
@@ -137,6 +138,21 @@ def import_outside(index: Index) -> Iterator[Finding]:
         if ref.reaches_outside:
             yield _import_finding("MI107", f"Import glob '{ref.pattern}' reaches outside the importing "
                                            "file's directory; not followed", ref)
+
+
+@rule("MI108", "import-too-broad", "error")
+def import_too_broad(index: Index) -> Iterator[Finding]:
+    """An `Import` glob that was not fully expanded, so that a glob cannot hold up the run: it is
+    longer than 256 characters, or the run's globs had compared 100,000 directory entries with
+    their parts (`**/*.md` over a huge tree).
+
+    What the glob had matched until then is checked; the rest is not. Narrow the glob to the
+    folder that holds the cards (`cards/*.md` rather than `**/*.md`).
+    """
+    for ref in index.imports:
+        if ref.truncated:
+            yield _import_finding("MI108", f"Import glob '{ref.pattern}' is too long or looks at too many files "
+                                           "and folders; not fully expanded", ref)
 
 
 def _import_finding(code: str, message: str, ref: ImportRef) -> Finding:
