@@ -169,3 +169,14 @@ def test_names_that_do_not_pin_weights_or_a_family_are_refused(tmp_path, cache_d
 def test_several_architectures_of_one_module_make_one_family(cache_dir):
     code, out, _ = run("new", "resnet18.a1_in1k", "resnet34.a1_in1k", "--cache-dir", cache_dir, "--jobs", "1")
     assert code == 0 and out.startswith("# resnet\n")
+
+
+def test_results_of_timms_2021_csv_are_found_by_the_deprecated_name_of_the_tag(tmp_path, cache_dir, shared):
+    # 2021's rows name tf_efficientnet_b0_ap and tf_efficientnet_b0_ns; timm maps both to today's tags.
+    # Its bare tf_efficientnet_b0 row measured other weights, and the card is not checked against it.
+    csv_path = shared / "corpus" / "timm-results-2021" / "results-imagenet.csv"
+    path, models, _, _ = new_card(tmp_path, cache_dir, "tf_efficientnet_b0.ap_in1k", "tf_efficientnet_b0.ns_jft_in1k",
+                                  extra=("--results", str(csv_path)))
+    top1 = {name: model["Results"][0]["Metrics"]["Top 1 Accuracy"] for name, model in models.items()}
+    assert top1 == {"tf_efficientnet_b0.ap_in1k": 77.072, "tf_efficientnet_b0.ns_jft_in1k": 78.6}
+    assert validate_json(path, cache_dir, "--results", str(csv_path))[1]["diagnostics"] == []

@@ -129,6 +129,23 @@ def test_results_csv_checks_top1_and_top5(tmp_path, cache_dir):
     assert diagnostics[0].fix.replacement == "89.08%"
 
 
+def test_a_card_of_an_exact_tag_is_not_checked_against_its_architectures_row(tmp_path, cache_dir):
+    csv_path = tmp_path / "results.csv"
+    csv_path.write_text("model,top1,top5\nresnet18,69.758,89.078\n")  # the default tag of its day
+    path = write_card(tmp_path, """\
+        - Name: ResNet-18 (RSB A1)
+          Metadata:
+            ID: resnet18.a1_in1k
+          Results:
+          - Task: Image Classification
+            Dataset: ImageNet
+            Metrics:
+              Top 1 Accuracy: 71.49%
+        """)
+    diagnostics, _ = cross_findings(path, cache_dir, results=str(csv_path))
+    assert [d for d in diagnostics if d.code in ("MI314", "MI315")] == []
+
+
 def test_seed_card_findings(cache_dir):
     diagnostics, _ = cross_findings(SEED, cache_dir)
     image = [d for d in diagnostics if d.code == "MI301"]

@@ -108,18 +108,21 @@ def new_command(models, output, family, results, force, cache_dir, no_cache, job
     for note in card.notes:
         click.echo(f"model-index: {note}", err=True)
     emit(card.text, output)
-    sys.exit(_check_new_card(card.text, output, config, cache_dir, not no_cache))
+    sys.exit(_check_new_card(card.text, output, config, cache_dir, not no_cache, results))
 
 
-def _check_new_card(text: str, output: Path | None, config, cache_dir: str | None, use_cache: bool) -> int:
-    """Validate the new card with the cross-check, as CI would; print what it finds (a card that
-    timm's own facts wrote should hold none). 1 when it finds errors."""
+def _check_new_card(text: str, output: Path | None, config, cache_dir: str | None, use_cache: bool,
+                    results: Path | None) -> int:
+    """Validate the new card with the cross-check (and the results CSV it was filled from), as CI
+    would; print what it finds (a card that timm's own facts wrote should hold none). 1 when it
+    finds errors."""
     import tempfile
 
     from ..escape.terminal import printable
     from ..lint import Options, validate
 
-    options = Options(cross_check="always", cache_dir=cache_dir, use_cache=use_cache)
+    options = Options(cross_check="always", cache_dir=cache_dir, use_cache=use_cache,
+                      results=str(results) if results else None)
     with tempfile.TemporaryDirectory() as folder:
         path = output if output is not None else Path(folder) / "card.md"
         if output is None:

@@ -163,9 +163,10 @@ declare("MI313", "code-url-mismatch", "warning", """
 declare("MI314", "top1-mismatch", "error", """
     A result's `Top 1 Accuracy` disagrees with the `top1` column of the `--results` CSV.
 
-    Rows are matched by the card's ID, Name, resolved `arch.tag`, then architecture; only
-    results on ImageNet (or with no dataset) are compared. A value agrees when it equals the
-    CSV's rounded to the declared decimals.
+    Rows are matched by the card's ID, Name, then resolved `arch.tag`; a row named by the bare
+    architecture (`resnet50`) is used only when the card names the model so, as that row measured
+    whichever tag was the default when the CSV was written. Only results on ImageNet (or with no
+    dataset) are compared. A value agrees when it equals the CSV's rounded to the declared decimals.
     """, fixable=True)
 
 declare("MI315", "top5-mismatch", "error", """
