@@ -29,7 +29,8 @@ VALUES = [
     "- item", "1. item", "2) item", "# heading", "> quote", "!!! note", "??? note", "/// admonition",
     ": definition", "---", "===", "    indented code", "&lt;script&gt; &amp; &#60;",
     "line\nbreak\n\n```\nfence\n```", "tab\there", "\\*escaped\\*", "a_b_c", "-0.5", "Top 1: 80.5%",
-    "a\x00b\x02c\x03d\x1be", "\u202eright-to-left\u2028separator",
+    "a\x00b\x02c\x03d\x1be", "\u202eright-to-left\u2028separator", "ends with a backslash\\",
+    "a backslash before a pipe \\| and a backtick \\` here", "`starts and ends with backticks`",
 ]
 
 

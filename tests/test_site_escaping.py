@@ -244,6 +244,7 @@ A paragraph with an attribute list.
 {: onclick=alert(6) }
 
 A [reference link][ref] and {{ "\\x3ci>marked safe\\x3c/i>" | safe }}.
+{% if models | length < 5 %}A small family.{% endif %} {% raw %}<u>raw block</u>{% endraw %}
 
 [ref]: javascript:alert(7)
 
@@ -294,6 +295,8 @@ def test_allow_html_false_shows_raw_html_as_text(prose_pages):
     text = one_line(page.text)
     assert "<script>alert(1)</script> <img src=x onerror=alert(2)>" in text
     assert "<b onmouseover=alert(3)>bold</b>" in text and "<i>marked safe</i>" in text
+    assert "A small family. <u>raw block</u>" in text  # the card's template still runs; raw is prose
+    assert "u" not in {tag for tag, _ in page.shape}
 
 
 def test_allow_html_false_keeps_no_script_link_made_with_markdown(prose_pages):

@@ -14,7 +14,6 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from ..escape import markdown
 from ..extract import MARKDOWN_SUFFIXES
 from ..index import Entity, Index, display_path
 from ..rules import all_rules
@@ -89,7 +88,7 @@ class Site:
         protected = cardtext.protect_code(body)
         source = cardtext.drop_metadata_comments(protected.text)
         if not self.allow_html:
-            source = markdown.inert_html(source)
+            source = cardtext.without_raw_html(source)
         shown, offset = display_path(Path(path)), front.count("\n")
         note = Markup("")
         if cardtext.uses_jinja(source):

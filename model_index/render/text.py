@@ -8,6 +8,7 @@ import re
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 
+from ..escape import markdown
 from ..extract import Fences, front_matter_end, looks_like_model_index, split_lines
 
 # Hidden from Jinja on lines outside fenced code: inline code spans (`_code_spans`), and attr_list
@@ -130,6 +131,34 @@ def drop_metadata_comments(text: str) -> str:
         out.append("\n" * comment.count("\n") if looks_like_model_index(comment[4:-3]) else comment)
         position = end
     return "".join(out) + text[position:]
+
+
+_CLOSERS = {"{{": "}}", "{%": "%}", "{#": "#}"}
+_RAW = re.compile(r"\{%-?\s*raw\s*-?%\}")
+_ENDRAW = re.compile(r"\{%-?\s*endraw\s*-?%\}")
+
+
+def without_raw_html(source: str) -> str:
+    """A card's (code-protected) source with the raw HTML of its prose shown as text, and its
+    Jinja tags left as they are (`{% if a < b %}` must still parse). The text of a `{% raw %}`
+    block is prose: Jinja writes it out as it is.
+
+    One pass: a tag ends at the first closer after its opener (Jinja's never ends sooner), and
+    an opener without a closer makes the rest of the text prose."""
+    out, position = [], 0
+    while (opener := _JINJA.search(source, position)) is not None:
+        end = source.find(_CLOSERS[opener.group()], opener.end())
+        if end < 0:
+            break
+        out += [markdown.inert_html(source[position:opener.start()]), source[opener.start():end + 2]]
+        position = end + 2
+        if _RAW.fullmatch(source, opener.start(), position):
+            endraw = _ENDRAW.search(source, position)
+            if endraw is None:
+                break
+            out += [markdown.inert_html(source[position:endraw.start()]), endraw.group()]
+            position = endraw.end()
+    return "".join(out) + markdown.inert_html(source[position:])
 
 
 def uses_jinja(text: str) -> bool:
