@@ -22,6 +22,9 @@ LINE = 5  # the template's line in the card
 
 AMPLIFIERS = {
     "nested loops": "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
+    # `is sequence` calls the loop's __len__ inside `except Exception`: a bound must not be raised there
+    "nested loops through a catching test": "{% for i in range(100000) %}{% for j in range(100000) %}"
+                                            "{% if loop is sequence %}{% endif %}{% endfor %}{% endfor %}",
     "a loop writing text": "{% for i in range(99999) %}{% for j in range(99) %}xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
                            "{% endfor %}{% endfor %}",
     "a loop writing values": "{% for i in range(100000) %}{{ 'x' * 100000 }}{% endfor %}",

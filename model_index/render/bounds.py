@@ -5,7 +5,7 @@ loop can write hundreds of megabytes, `**` can build a number that takes minutes
 can call itself without end. Every render runs inside a `Budget`:
 
 - a trace function (`sys.settrace`, restored afterwards) counts the lines the templates run (each
-  loop iteration counts again), measures their call depth, and checks the clock on every call;
+  loop iteration counts again), measures their call depth, and checks the clock;
 - every value a template operation produces (arithmetic, `~`, a filter, a method or function call,
   a formatted string, a list or dict literal) is weighed, and so is each template's output.
 
@@ -156,18 +156,21 @@ class Budget:
         if not within:
             raise self.fail(message.format(*values))
 
-    def _over_time(self) -> BoundExceeded:
-        return self.fail(f"the template ran longer than {self.bounds.seconds:g} seconds")
+    def _check_clock(self) -> None:
+        if monotonic() > self.deadline:
+            raise self.fail(f"the template ran longer than {self.bounds.seconds:g} seconds")
 
-    # The trace functions run on every call and every template line: they stay lean.
+    # The trace functions run on every call and every template line: they stay lean. They raise
+    # only in template frames: raising in a trace function turns tracing off, so it must not
+    # happen where library code could catch the error and go on (`except Exception` in a
+    # filter). The compiled templates catch nothing of ours.
     def _on_call(self, frame: FrameType, event: str, arg: Any):
-        if monotonic() > self.deadline:  # also while library code runs for a template (a filter over a long list)
-            raise self._over_time()
         if frame.f_globals.get("environment") is not self.environment:
             return None
         self.depth += 1
         if self.depth > self.bounds.depth:
             raise self.fail(f"templates called inside each other more than {self.bounds.depth} deep")
+        self._check_clock()
         return self._on_event
 
     def _on_event(self, frame: FrameType, event: str, arg: Any):
@@ -175,14 +178,17 @@ class Budget:
             self.lines += 1
             if self.lines > self.bounds.lines:
                 raise self.fail(f"the template ran more than {self.bounds.lines:,} lines")
-            if monotonic() > self.deadline:
-                raise self._over_time()
+            self._check_clock()
         elif event == "return":
             self.depth -= 1
         return self._on_event
 
     def checked(self, value: Any) -> Any:
-        """`value`, a template operation's result, once it is within the bounds."""
+        """`value`, a template operation's result, once it is within the bounds (and the clock,
+        which also runs while library code works for a template: a filter over a long list)."""
+        if self.exceeded is not None:
+            raise self.exceeded
+        self._check_clock()
         if isinstance(value, int):
             self.require(value.bit_length() <= self.bounds.int_bits, "an integer of more than {} bits",
                          self.bounds.int_bits)
