@@ -9,6 +9,7 @@ passes through `escape.terminal.printable`: a card value cannot start a line of 
 from __future__ import annotations
 
 import logging
+from html import unescape
 from pathlib import Path
 
 from mkdocs.config import config_options as opt
@@ -19,7 +20,7 @@ from mkdocs.structure.files import File, Files
 
 from .config import ConfigError, load_config
 from .diagnostics import Severity
-from .escape.html import without_active_attributes
+from .escape.html import inert_data, without_active_attributes
 from .escape.terminal import printable
 from .lint import Options, validate
 from .render import Site, asset_files, script_paths, style_paths
@@ -84,10 +85,13 @@ class ModelIndexPlugin(BasePlugin[PluginConfig]):
 
     def on_page_content(self, html: str, *, page, config, files) -> str:
         """With `allow_html: false`, a card page keeps no attribute that runs script and no link
-        outside http(s) or the site, whatever Markdown syntax the card used to make one."""
+        outside http(s) or the site, whatever Markdown syntax the card used to make one; its front
+        matter and title (the theme writes them unescaped) become inert text."""
         path = page.file.abs_src_path
         if self.config.allow_html or self.site is None or path is None or not self.site.is_card(path):
             return html
+        title = unescape(page.title or "")  # from the front matter, or the first heading's HTML
+        page.meta = inert_data(dict(page.meta, title=title))
         return without_active_attributes(html)
 
     def _log_problems(self, seen: int) -> None:
@@ -99,3 +103,4 @@ class ModelIndexPlugin(BasePlugin[PluginConfig]):
         if templates.is_dir():
             server.watch(str(templates))
         return server
+

@@ -103,9 +103,10 @@ Collections:
 
 class Page(HTMLParser):
     """What a built page holds: its elements and attribute names in order (outside <pre>), every
-    attribute, its text, and the text of table cells, code blocks and scripts, in <article> only."""
+    attribute, its text, and the text of table cells, code blocks and scripts, in <article> only
+    or in the `whole` page (navigation, title, metadata)."""
 
-    def __init__(self, html: str) -> None:
+    def __init__(self, html: str, whole: bool = False) -> None:
         super().__init__(convert_charrefs=True)
         self.shape: list[tuple[str, tuple[str, ...]]] = []
         self.attributes: list[tuple[str, str, str]] = []
@@ -116,7 +117,7 @@ class Page(HTMLParser):
         self._article = self._pre = 0
         self._cell: list[str] | None = None
         self._text: list[str] | None = None
-        self.feed(html[html.index("<article"):html.index("</article>") + len("</article>")])
+        self.feed(html if whole else html[html.index("<article"):html.index("</article>") + len("</article>")])
 
     def handle_starttag(self, tag, attrs):
         self.attributes.extend((tag, name, value or "") for name, value in attrs)
@@ -232,7 +233,10 @@ def test_json_in_a_script_holds_the_exact_names(sites):
     assert [json.loads(script) for script in scripts] == [[HOSTILE["name1"], HOSTILE["name2"]]]
 
 
-PROSE = """# Prose
+PROSE = """---
+description: "\\"><script>alert(20)</script>"
+---
+# Prose &lt;/title&gt;&lt;script&gt;alert(21)&lt;/script&gt;
 
 <script>alert(1)</script>
 <img src=x onerror=alert(2)>
@@ -267,9 +271,14 @@ def prose_pages(tmp_path_factory) -> dict[bool, Page]:
             "  - model-index\n", f"  - model-index:\n      allow_html: {str(allow).lower()}\n"), encoding="utf-8")
         source = (project / "docs" / "models" / "resnet.md").read_text(encoding="utf-8")
         (project / "docs" / "models" / "resnet.md").write_text(PROSE + source[source.index("<!--"):], encoding="utf-8")
+        vit = project / "docs" / "models" / "vit.md"
+        vit.write_text('---\ntitle: "<img src=x onerror=alert(22)>"\n---\n' + vit.read_text(encoding="utf-8"),
+                       encoding="utf-8")
         run = mkdocs_build(project, tmp / "site", strict=False)
         assert run.returncode == 0, run.stderr
         pages[allow] = Page((tmp / "site" / "models" / "resnet" / "index.html").read_text(encoding="utf-8"))
+        pages[allow].whole = Page((tmp / "site" / "models" / "resnet" / "index.html").read_text(encoding="utf-8"),
+                                  whole=True)
     return pages
 
 
@@ -310,3 +319,16 @@ def test_allow_html_false_keeps_the_generated_sections(prose_pages):
     page = prose_pages[False]
     assert [a for a in page.attributes if a[:2] == ("div", "data-model")]  # the included picker
     assert any("create_model" in code for code in page.pres)
+
+
+def test_allow_html_false_makes_titles_and_front_matter_inert(prose_pages):
+    """The theme writes titles (in <title> after unescaping them) and front matter unescaped:
+    a card's heading, title or description must not become script anywhere on the page."""
+    whole = prose_pages[False].whole
+    assert not [script for script in whole.scripts if "alert" in script]
+    assert _handlers(whole) == [] and ("img", ("onerror", "src")) not in whole.shape
+
+
+def test_front_matter_is_the_themes_business_by_default(prose_pages):
+    """With raw HTML allowed, a card may write HTML anywhere, its front matter included."""
+    assert ("img", ("onerror", "src")) in prose_pages[True].whole.shape

@@ -5,15 +5,17 @@ brackets and line breaks included, as character references: nothing in it can en
 or the tag, and no blank line can end the raw HTML block Markdown keeps it in. The attribute must
 be quoted.
 
-`without_active_attributes` is for a site that shows raw HTML in card prose as text
-(`allow_html: false`): Markdown syntax can still make an attribute that acts (attr_list's
-`{: onclick=... }`) or a link to `javascript:`; it removes those from the HTML Markdown made.
+`without_active_attributes` and `inert_text` are for a site that shows raw HTML in card prose as
+text (`allow_html: false`): Markdown syntax can still make an attribute that acts (attr_list's
+`{: onclick=... }`) or a link to `javascript:`, and a theme writes the front matter and the title
+into the page unescaped.
 """
 
 from __future__ import annotations
 
 import re
 from html import unescape
+from typing import Any
 
 from .url import is_linkable
 
@@ -26,6 +28,24 @@ def attribute(value: object) -> str:
     """`value` for a quoted HTML attribute value; control characters other than line breaks and
     tabs are removed."""
     return _CONTROLS.sub("", str(value)).translate(_REFERENCES)
+
+
+def inert_text(value: object) -> str:
+    """Text for a theme that writes it into HTML as it is, or that unescapes it once first
+    (Material writes a page's title into <title> through `striptags`, which does): `<` and `>`
+    are dropped, `&` and quotes written as references, control characters removed."""
+    return attribute(str(value).replace("<", "").replace(">", ""))
+
+
+def inert_data(value: Any) -> Any:
+    """`value` (a page's front matter) with every string in it made `inert_text`."""
+    if isinstance(value, str):
+        return inert_text(value)
+    if isinstance(value, dict):
+        return {key: inert_data(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [inert_data(item) for item in value]
+    return value
 
 
 _TAG = re.compile(r"(<[A-Za-z][^\s<>/]*)([^<>]*>)")
