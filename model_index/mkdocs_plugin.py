@@ -2,12 +2,14 @@
 
 It validates the cards once per build (findings of severity error are logged as warnings, so
 `mkdocs build --strict` fails on them), renders each card page, adds the overview and rules pages
-and the site's scripts, and watches the templates folder under `mkdocs serve`.
+and the site's scripts, and watches the templates folder under `mkdocs serve`. Everything it logs
+passes through `escape.terminal.printable`: a card value cannot start a line of the CI log.
 """
 
 from __future__ import annotations
 
 import logging
+from html import unescape
 from pathlib import Path
 
 from mkdocs.config import config_options as opt
@@ -18,6 +20,8 @@ from mkdocs.structure.files import File, Files
 
 from .config import ConfigError, load_config
 from .diagnostics import Severity
+from .escape.html import inert_data, without_active_attributes
+from .escape.terminal import printable
 from .extras import install_hint, missing
 from .lint import Options, validate
 from .render import Site, asset_files, script_paths, style_paths
@@ -33,6 +37,7 @@ class PluginConfig(Config):
     templates = opt.Type(str, default="templates")  # project templates, beside mkdocs.yml
     overview = opt.Type(str, default="overview.md")  # generated page, "" for none
     rules = opt.Type(str, default="rules.md")  # generated page, "" for none
+    allow_html = opt.Type(bool, default=True)  # raw HTML in card prose; false for sites built from untrusted PRs
 
 
 class ModelIndexPlugin(BasePlugin[PluginConfig]):
@@ -61,14 +66,15 @@ class ModelIndexPlugin(BasePlugin[PluginConfig]):
         except ConfigError as error:  # a clear build error, not a traceback
             raise PluginError(f"model-index: {error}") from error
         for notice in result.notices:
-            log.info(notice)
+            log.info(printable(notice))
         for d in result.diagnostics:
             level = logging.WARNING if d.severity is Severity.ERROR else logging.INFO
-            log.log(level, f"{d.location}: {d.code} [{d.rule}] {d.message}")
+            log.log(level, printable(f"{d.location}: {d.code} [{d.rule}] {d.message}"))
         self.site = Site(index, docs_dir, self._root(config) / self.config.templates,
-                         result.resolved if self.config.cross_check else None)
+                         result.resolved if self.config.cross_check else None, allow_html=self.config.allow_html)
         for page, text in self.site.generated(self.config.overview, self.config.rules).items():
             files.append(File.generated(config, page, content=text))
+        self._log_problems(0)
         for uri, path in asset_files().items():
             files.append(File.generated(config, uri, abs_src_path=str(path)))
         return files
@@ -79,12 +85,27 @@ class ModelIndexPlugin(BasePlugin[PluginConfig]):
             return markdown
         seen = len(self.site.problems)
         rendered = self.site.card(path, page.file.content_string)  # the source, for its line numbers
-        for problem in self.site.problems[seen:]:
-            log.warning(str(problem))
+        self._log_problems(seen)
         return split_front_matter(rendered)[1]  # mkdocs has read the front matter already
+
+    def on_page_content(self, html: str, *, page, config, files) -> str:
+        """With `allow_html: false`, a card page keeps no attribute that runs script and no link
+        outside http(s) or the site, whatever Markdown syntax the card used to make one; its front
+        matter and title (the theme writes them unescaped) become inert text."""
+        path = page.file.abs_src_path
+        if self.config.allow_html or self.site is None or path is None or not self.site.is_card(path):
+            return html
+        title = unescape(page.title or "")  # from the front matter, or the first heading's HTML
+        page.meta = inert_data(dict(page.meta, title=title))
+        return without_active_attributes(html)
+
+    def _log_problems(self, seen: int) -> None:
+        for problem in self.site.problems[seen:]:
+            log.warning(str(problem))  # Problem prints itself through `printable`
 
     def on_serve(self, server, *, config, builder):
         templates = self._root(config) / self.config.templates
         if templates.is_dir():
             server.watch(str(templates))
         return server
+

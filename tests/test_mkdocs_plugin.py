@@ -197,3 +197,26 @@ def test_a_configuration_error_stops_the_build_without_a_traceback(project, tmp_
     run = mkdocs_build(project, tmp_path / "site", strict=False)
     assert run.returncode != 0
     assert "MI999" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_card_values_cannot_start_a_ci_log_line(project, tmp_path):
+    """A newline in a card value (here in a diagnostic's message and in a template error) would
+    let the card write `::error::` commands into the GitHub Actions log."""
+    source = (project / "docs" / "models" / "resnet.md").read_text(encoding="utf-8")
+    evil = source.replace("{% include 'code_snippets.md' %}", '{% include "none\\n::error file=a::owned" %}')
+    evil = evil.replace("Interpolation: bicubic", 'Interpolation: "bogus\\n::warning::owned"', 1)
+    add_card(project, "resnet.md", evil)
+    run = mkdocs_build(project, tmp_path / "site", strict=False)
+    assert run.returncode == 0, run.stderr
+    assert not [line for line in run.stderr.splitlines() if line.lstrip().startswith("::")]
+    assert "none\\n::error file=a::owned" in run.stderr  # the template problem, escaped
+    assert "bogus\\n::warning::owned" in run.stderr  # the MI204 diagnostic, escaped
+
+
+def test_a_card_named_with_markdown_characters_is_linked_from_the_overview(project, tmp_path):
+    models = project / "docs" / "models"
+    (models / "vit.md").rename(models / "a (b) [c] & d.md")
+    run = mkdocs_build(project, tmp_path / "site")  # strict: a link mkdocs cannot resolve fails it
+    assert run.returncode == 0, run.stderr
+    overview = (tmp_path / "site" / "overview" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../models/a%20%28b%29%20%5Bc%5D%20%26%20d/"' in overview

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,7 @@ from click.testing import CliRunner
 
 from model_index.index import load
 from model_index.render import Site
+from model_index.render.loader import MAX_TEMPLATE_BYTES
 from model_index.render_cli import render_command
 from model_index.rules import all_rules
 
@@ -189,10 +192,11 @@ def test_whitespace_control_after_code_keeps_the_code(tmp_path, after):
     assert "\x00" not in rendered
 
 
-def test_marker_made_up_by_a_template_is_left_alone(tmp_path):
-    rendered, site = render_card(tmp_path, "forged.md", "# Card\n\n`code`\n\n{{ '\\x00' ~ '99' ~ '\\x00' }}\n\n")
+@pytest.mark.parametrize("marker", ["'\\x00' ~ '0' ~ '\\x00'", "'\\x00' ~ '99' ~ '\\x00'", "'\\x000\\x00'"])
+def test_a_template_cannot_forge_a_code_marker(tmp_path, marker):
+    rendered, site = render_card(tmp_path, "forged.md", f"# Card\n\n`code`\n\n{{{{ {marker} }}}}\n\n")
     assert site.problems == []
-    assert "`code`\n\n\x0099\x00\n" in rendered
+    assert rendered.count("`code`") == 1 and "\x00" not in rendered
 
 
 def test_attr_list_braces_are_not_jinja(tmp_path):
@@ -309,3 +313,137 @@ def test_render_cli_leaves_out_a_card_linked_from_outside_the_docs(tmp_path):
     assert "## Models" in (out / "models" / "own.md").read_text(encoding="utf-8")
     overview = (out / "overview.md").read_text(encoding="utf-8")
     assert "linked.md" not in overview and "own.md" in overview
+
+
+
+CRASHES = {  # errors that are not Jinja's: each is a problem at its line, never a traceback
+    "{{ 1 / 0 }}": "ZeroDivisionError",
+    "{{ range(10 ** 9) | list }}": "OverflowError",  # the sandbox's range limit
+    "{{ 10 ** 5000 }}": "BoundExceeded",  # an integer too long to print: stopped before it is built
+    "{{ '{x}'.format() }}": "KeyError",
+    "{{ 1.5 ** 100000 }}": "OverflowError",
+}
+
+
+@pytest.mark.parametrize("template", CRASHES)
+def test_python_errors_in_a_card_template_are_problems(tmp_path, template):
+    rendered, site = render_card(tmp_path, "crash.md", f"# Card\n\nProse.\n\n{template}\n\n")
+    assert [(p.line, p.kind) for p in site.problems] == [(5, CRASHES[template])]
+    assert "!!! failure" in rendered and template in rendered and "## Models" in rendered
+
+
+def test_a_failing_page_template_shows_the_card_with_a_note(tmp_path):
+    templates = tmp_path / "templates" / "card"
+    templates.mkdir(parents=True)
+    (templates / "models.md").write_text("## Models\n\n{{ models | length / 0 }}\n", encoding="utf-8")
+    path = write_card(tmp_path / "docs", "card.md", "# Card\n\nProse of the card.\n\n")
+    site = site_for(tmp_path / "docs", templates=tmp_path / "templates")
+    rendered = site.card(path, path.read_text(encoding="utf-8"))
+    assert [(Path(p.path).resolve(), p.line, p.kind) for p in site.problems] == \
+        [(path.resolve(), 1, "ZeroDivisionError")]
+    assert "card/models.md:3" in site.problems[0].message  # where in the template
+    assert rendered.startswith("# Card\n\n!!! failure") and "Prose of the card." in rendered
+    assert "## Models" not in rendered
+
+
+def test_a_failing_generated_page_is_a_note(tmp_path):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "overview.md").write_text("# Overview\n\n{{ families // 0 }}\n", encoding="utf-8")
+    site = site_for(SITE_DOCS, templates=templates)
+    page = site.overview("overview.md")
+    assert "!!! failure" in page
+    assert [(Path(p.path).resolve(), p.line, p.kind) for p in site.problems] == \
+        [((templates / "overview.md").resolve(), 3, "ZeroDivisionError")]
+
+
+def test_a_collection_without_a_name_renders(tmp_path):
+    docs = tmp_path / "docs"
+    (docs / "models").mkdir(parents=True)
+    card = docs / "models" / "no-name.md"
+    card.write_text("# No name\n\n<!--\nCollections:\n- Paper: https://arxiv.org/abs/1512.03385\n"
+                    "Models:\n- Name: m1\n  Metadata:\n    Parameters: 100\n-->\n", encoding="utf-8")
+    site = site_for(docs)
+    rendered = site.card(card, card.read_text(encoding="utf-8"))
+    assert "`m1`" in rendered and site.problems == []
+    assert "No Name" in site.overview("overview.md")  # the family is named after the file
+
+
+def linked_template(tmp_path: Path, target: Path) -> Path:
+    """A project templates folder whose code_snippets.md is a link to `target`."""
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "code_snippets.md").symlink_to(target)
+    return templates
+
+
+def render_with_templates(tmp_path: Path, templates: Path) -> tuple[str, Site]:
+    """The ResNet fixture card, which includes code_snippets.md on its line 6."""
+    path = SITE_DOCS / "models" / "resnet.md"
+    site = site_for(SITE_DOCS, templates=templates)
+    return site.card(path, path.read_text(encoding="utf-8")), site
+
+
+def test_a_template_linked_outside_its_folder_is_refused(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOKEN-12345", encoding="utf-8")
+    rendered, site = render_with_templates(tmp_path, linked_template(tmp_path, secret))
+    assert [(p.line, p.kind) for p in site.problems] == [(6, "TemplateRefused")]
+    assert "TOKEN-12345" not in rendered and "!!! failure" in rendered
+
+
+def test_a_template_linked_inside_its_folder_is_read(tmp_path):
+    templates = linked_template(tmp_path, Path("parts") / "snippets.md")
+    (templates / "parts").mkdir()
+    (templates / "parts" / "snippets.md").write_text("## Try\n\n{{ model_name | code }}\n", encoding="utf-8")
+    rendered, site = render_with_templates(tmp_path, templates)
+    assert site.problems == [] and "## Try\n\n`resnet18.a1_in1k`" in rendered
+
+
+def test_a_templates_folder_linked_elsewhere_is_refused(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "code_snippets.md").write_text("TOKEN-12345", encoding="utf-8")
+    (tmp_path / "project").mkdir()
+    (tmp_path / "project" / "templates").symlink_to(elsewhere)
+    rendered, site = render_with_templates(tmp_path, tmp_path / "project" / "templates")
+    assert [(p.line, p.kind) for p in site.problems] == [(6, "TemplateRefused")]
+    assert "TOKEN-12345" not in rendered
+
+
+@pytest.mark.parametrize("kind", ["fifo", "directory", "too large"])
+def test_a_template_that_is_not_a_small_file_is_refused(tmp_path, kind):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    target = templates / "code_snippets.md"
+    if kind == "fifo":
+        os.mkfifo(target)  # reading it would block the build forever
+    elif kind == "directory":
+        target.mkdir()
+    else:
+        target.write_text("x" * (MAX_TEMPLATE_BYTES + 1), encoding="utf-8")
+    rendered, site = render_with_templates(tmp_path, templates)
+    assert [(p.line, p.kind) for p in site.problems] == [(6, "TemplateRefused")]
+
+
+OPENERS = {"comments": "<!--", "backticks": "`a``", "double backticks": "``a`", "attributes": "{: `",
+           "jinja": "{{"}
+
+
+@pytest.mark.parametrize("opener", OPENERS.values(), ids=OPENERS.keys())
+def test_a_long_line_of_openers_renders_in_linear_time(tmp_path, opener):
+    """400 KB of openers on one line: a scan that restarts at each opener takes minutes."""
+    docs = tmp_path / "docs"
+    (docs / "models").mkdir(parents=True)
+    source = (SITE_DOCS / "models" / "resnet.md").read_text(encoding="utf-8")
+    long_line = opener * (400_000 // len(opener))
+    (docs / "models" / "long.md").write_text(source[source.index("<!--"):] + "\n" + long_line + "\n", encoding="utf-8")
+    script = ("import sys; from pathlib import Path; from model_index.index import load; "
+              "from model_index.render import Site; docs = Path(sys.argv[1]); "
+              "card = docs / 'models' / 'long.md'; "
+              "print(len(Site(load([docs / 'models']), docs).card(card, card.read_text())))")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(HERE.parent), os.environ.get("PYTHONPATH", "")]))
+    run = subprocess.run([sys.executable, "-c", script, str(docs)], capture_output=True, text=True,
+                         timeout=60, env=env)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert int(run.stdout) > 400_000

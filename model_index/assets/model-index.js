@@ -99,9 +99,11 @@
       var snippets = picker.nextElementSibling;
       if (!select || !snippets || picker.dataset.miBound) return;
       picker.dataset.miBound = "1";
+      // data-model and each option's value hold the model name as the snippets write it: a
+      // Python string literal, quotes included.
       select.addEventListener("change", function () {
         snippets.querySelectorAll("code").forEach(function (code) {
-          replaceText(code, '"' + picker.dataset.model + '"', '"' + select.value + '"');
+          replaceText(code, picker.dataset.model, select.value);
         });
         picker.dataset.model = select.value;
       });

@@ -13,13 +13,15 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jinja2 import TemplateError
+from markupsafe import Markup
 
 from ..extract import MARKDOWN_SUFFIXES
 from ..index import Entity, Index, display_path
 from ..rules import all_rules
 from . import text as cardtext
+from .bounds import Bounds
 from .environment import assets_dir, make_environment
+from .problems import Failure, Problem, failure
 from .view import family_view, model_view, plain
 
 SCRIPTS = ["vendor/tablesort.min.js", "vendor/tablesort.number.min.js", "vendor/chart.umd.min.js",
@@ -27,18 +29,6 @@ SCRIPTS = ["vendor/tablesort.min.js", "vendor/tablesort.number.min.js", "vendor/
 STYLES = ["model-index.css"]
 LICENCES = ["vendor/LICENSE-chart.js.txt", "vendor/LICENSE-tablesort.txt"]
 ASSET_PREFIX = "assets/model-index/"
-
-
-@dataclass(frozen=True)
-class Problem:
-    """A card that could not be rendered as written; the page still builds, with a note."""
-
-    path: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
 
 
 @dataclass
@@ -56,9 +46,12 @@ class Site:
     # when no cross-check ran (then every model is taken for a timm model, named by its card)
     names: dict[Entity, str] | None = None
     problems: list[Problem] = field(default_factory=list)
+    allow_html: bool = True  # raw HTML in a card's prose is kept (Markdown's rule); False shows it as text
+    bounds: Bounds = field(default_factory=Bounds)  # what one card's templates may cost
 
     def __post_init__(self) -> None:
-        self.env = make_environment(self.templates)
+        self.env = make_environment(self.templates, self.bounds, self.allow_html)
+        self._notes = make_environment(None, self.bounds)  # the shipped error note, whatever the project has
         self.families = _families(self.index, self.names)  # absolute path as loaded → family
         self._by_realpath = {os.path.realpath(home): home for home in self.families if _is_markdown(home)}
 
@@ -85,7 +78,11 @@ class Site:
         return {page: home for home in self.families if (page := self.page_of(home)) is not None}
 
     def card(self, path: str | Path, text: str) -> str:
-        """The page Markdown for the card at `path` whose source is `text`."""
+        """The page Markdown for the card at `path` whose source is `text`.
+
+        A card whose own template fails keeps its text as written, with a note; a card whose page
+        template fails (card.md and its parts, the project's or the shipped ones) is shown without
+        the generated sections, with a note. Either way the failure is a `Problem`."""
         family = self.families[self._home(path)]
         default = family["default"] or {}
         context = {"family": family, "models": family["models"], "model": default,
@@ -93,19 +90,27 @@ class Site:
         front, body = cardtext.split_front_matter(text)
         protected = cardtext.protect_code(body)
         source = cardtext.drop_metadata_comments(protected.text)
-        note = ""
+        if not self.allow_html:
+            source = cardtext.without_raw_html(source)
+        shown, offset = display_path(Path(path)), front.count("\n")
+        note = Markup("")
         if cardtext.uses_jinja(source):
             try:
-                source = self.env.from_string(source).render(context)
-            except TemplateError as error:
-                line = front.count("\n") + _template_line(error)
-                self.problems.append(Problem(display_path(Path(path)), line, f"card template not rendered: {error}"))
-                note = self.env.get_template("card/error.md").render(message=str(error))
+                with self.env.budget():
+                    source = self.env.from_string(source).render(context)
+            except Exception as error:  # any error a template can raise: see problems.py
+                note = self._failed(shown, offset, failure(error), "card template")
         parts = cardtext.split_parts(source).restored(protected)
-        context.update(title=parts.title, intro=parts.intro, rest=parts.rest, note=note,
+        context.update(title=Markup(parts.title), intro=Markup(parts.intro), rest=Markup(parts.rest), note=note,
                        has_snippets="code_snippets.md" in body or "timm.create_model" in body,
                        has_citation=_has_citation(body))
-        return front + self.env.get_template("card.md").render(context) + "\n"
+        try:
+            with self.env.budget():
+                page = self.env.get_template("card.md").render(context)
+        except Exception as error:
+            note = self._failed(shown, offset, failure(error), "page template")
+            page = "\n\n".join(part for part in (parts.title, note, parts.intro, parts.rest) if part)
+        return front + page + "\n"
 
     def overview(self, page: str) -> str:
         """The overview page at `page` (a path relative to the docs folder)."""
@@ -115,7 +120,7 @@ class Site:
             target = self.page_of(home)
             link = Path(os.path.relpath(target, here)).as_posix() if target else ""
             rows.extend(dict(model, link=link) for model in family["models"])
-        return self.env.get_template("overview.md").render(models=rows, families=len(self.families)) + "\n"
+        return self._generated("overview.md", models=rows, families=len(self.families)) + "\n"
 
     def generated(self, overview: str, rules: str) -> dict[str, str]:
         """The generated pages by their path in the docs folder (an empty path skips a page)."""
@@ -127,26 +132,33 @@ class Site:
         return pages
 
     def rules(self) -> str:
-        """The rules reference, from the rule registry's docstrings."""
-        rules = [r.as_dict() for r in all_rules()]
+        """The rules reference, from the rule registry's docstrings (Markdown, written as they are)."""
+        rules = [dict(r.as_dict(), doc=Markup(r.doc), summary=Markup(r.summary)) for r in all_rules()]
         families: dict[str, list[dict]] = {}
         for rule in rules:
             families.setdefault(rule["family"], []).append(rule)
-        return self.env.get_template("rules.md").render(
-            rules=rules, families=[{"title": title, "code": members[0]["code"][:3] + "xx", "rules": members}
-                                   for title, members in families.items()])
+        return self._generated("rules.md", rules=rules, families=[
+            {"title": title, "code": members[0]["code"][:3] + "xx", "rules": members}
+            for title, members in families.items()])
 
+    def _generated(self, name: str, **context) -> str:
+        """The generated page of template `name`, or a note when the template fails."""
+        try:
+            with self.env.budget():
+                return self.env.get_template(name).render(context)
+        except Exception as error:
+            found = failure(error)
+            path, line = found.template or (name, 1)
+            return self._failed(path, 0, Failure(found.message, found.kind, line, None), "page template")
 
-def _template_line(error: TemplateError) -> int:
-    """The line of the card template where `error` arose: syntax errors carry it, runtime errors
-    have it in the traceback frames Jinja rewrites to point into the template."""
-    line = getattr(error, "lineno", None)
-    tb = error.__traceback__
-    while tb is not None:
-        if tb.tb_frame.f_code.co_filename == "<template>":
-            line = tb.tb_lineno
-        tb = tb.tb_next
-    return line or 1
+    def _failed(self, path: str, offset: int, found: Failure, what: str) -> Markup:
+        """Record that `what` (the card's own template, or a page template) failed for the file
+        at `path`, at its line `found.card_line` counted after `offset` lines of front matter;
+        the note for its page."""
+        self.problems.append(Problem(path, offset + (found.card_line or 1),
+                                     f"{what} not rendered: {found.describe()}", found.kind))
+        with self._notes.budget():
+            return Markup(self._notes.get_template("card/error.md").render(message=found.describe()))
 
 
 def _has_citation(body: str) -> bool:
@@ -180,7 +192,8 @@ def _families(index: Index, names: dict[Entity, str] | None) -> dict[str, dict]:
     for home, models in by_home.items():
         collection = first_collection.get(home) or collections.get(
             next((_in_collection(m) for m in models if _in_collection(m)), ""))
-        name = collection.name if collection is not None else Path(home).stem.replace("-", " ").title()
+        name = collection.name if collection is not None and collection.name else \
+            Path(home).stem.replace("-", " ").title()
         views = [model_view(m, (names or {}).get(m), name, names is None or m in names) for m in models]
         families[home] = family_view(name, collection, views)
     return families
