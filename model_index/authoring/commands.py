@@ -143,12 +143,13 @@ def _check_new_card(text: str, output: Path | None, config, cache_dir: str | Non
 @config_option
 def export_command(paths, to, output, config_file) -> None:
     """Export the cards under PATHS to another format (exit 1 when some value could not be read)."""
+    from ..cli import found_cards
     from ..config import load_config
     from ..lint import Options, validate
     from . import export
 
     index, result = validate(paths, load_config(config_file), Options(cross_check="never"))
-    if not index.blocks and not any(Path(p).is_file() for p in paths):
+    if not found_cards(paths, index):
         fail(f"no model card found in {', '.join(map(str, paths))}: nothing was exported")
     text = export.to_json(index, result) if to == "json" else export.to_pwc(index) if to == "pwc" \
         else export.to_hf(index)
@@ -162,8 +163,8 @@ def export_command(paths, to, output, config_file) -> None:
               help="Write the card to FILE (default: standard output).")
 def import_command(file, output) -> None:
     """Make a Hugging Face model card (model-index front matter) a card with Papers with Code metadata."""
-    from ..lint import locate
     from ..config import Config
+    from ..lint import locate
     from .hf_import import NotHuggingFace, convert
 
     try:

@@ -53,7 +53,7 @@ def expand(names: list[str], registry) -> list[str]:
         if arch not in registry.default_tags:
             hint = close_name(current, registry.architectures)
             raise UnknownModel(f"{name} is not a timm model" + (f" (did you mean '{hint}'?)" if hint else ""))
-        tags = [full for full in registry.pretrained if full.partition(".")[0] == arch] if not dot else [current]
+        tags = [current] if dot else _tags_of(arch, registry)
         if not tags:
             raise UnknownModel(f"{name} has no pretrained weights in timm {registry.timm_version}")
         for full_name in tags:
