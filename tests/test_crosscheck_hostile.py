@@ -16,7 +16,10 @@ SNAPSHOT = {
     "timm_version": "1.0.0",
     "cfgs": {"resnet18.tv_in1k": {"input_size": [3, 224, 224], "test_input_size": None, "crop_pct": 0.875,
                                   "test_crop_pct": None, "interpolation": "bilinear", "mean": [0.485, 0.456, 0.406],
-                                  "std": [0.229, 0.224, 0.225], "num_classes": 1000, "fixed_input_size": False}},
+                                  "std": [0.229, 0.224, 0.225], "num_classes": 1000, "fixed_input_size": False,
+                                  "hf_hub_id": "timm/resnet18.tv_in1k", "hf_hub_filename": None,
+                                  "url": "https://download.pytorch.org/models/resnet18-f37072fd.pth",
+                                  "license": "bsd-3-clause", "paper_ids": None, "paper_name": None}},
     "default_tags": {"resnet18": "tv_in1k"},
     "deprecated": {"old_resnet": "resnet18", "gone": None},
     "sources": {"resnet18": "timm/models/resnet.py"},
@@ -33,6 +36,12 @@ def test_a_url_that_does_not_parse_ties_to_nothing(url):
 def test_a_good_snapshot_is_read():
     registry = Registry.from_dict(copy.deepcopy(SNAPSHOT))
     assert registry is not None and registry.full_name("resnet18") == "resnet18.tv_in1k"
+
+
+def test_a_snapshot_without_the_published_fields_is_not_read():
+    older = copy.deepcopy(SNAPSHOT)  # as a model-index that did not keep license and paper wrote it
+    del older["cfgs"]["resnet18.tv_in1k"]["license"]
+    assert Registry.from_dict(older) is None
 
 
 @pytest.mark.parametrize("path, bad", [
