@@ -78,8 +78,9 @@ class ModelIndexPlugin(BasePlugin[PluginConfig]):
             log.debug(f"model-index: added the Markdown extension {name} {settings or ''}")
         for name, settings in extensions.misconfigured(config.markdown_extensions, config.mdx_configs).items():
             needed = ", ".join(f"{key}: {str(value).lower()}" for key, value in settings.items())
-            log.warning(f"model-index: the card pages need {name} with {needed}; without it the code"
-                        " snippets' tabs render as stacked blocks")
+            log.warning(f"model-index: the card pages need the Markdown extension {name} with {needed};"
+                        " mkdocs.yml sets it up otherwise, and the plugin keeps a site's own settings, so"
+                        " the pages render broken (for pymdownx.tabbed: the code snippets' tabs as stacked blocks)")
 
     def on_files(self, files: Files, *, config) -> Files:
         docs_dir = Path(config.docs_dir)  # absolute, as mkdocs gives pages their abs_src_path
