@@ -15,6 +15,7 @@ def test_written_values_keep_at_most_six_decimals_and_take_no_float_noise():
     assert written_column([1e-9, 0.5]) == ["0.000000", "0.500000"]
     assert written_column([0.1 + 0.2, 1]) == ["0.300000", "1.000000"]  # 0.30000000000000004, rounded at six
     assert written_column([True, float("nan")]) == ["True", "nan"]  # not numbers: written as they are
+    assert written_column([10 ** 400]) == [str(10 ** 400)]
 
 
 def test_measured_values_show_two_significant_digits_of_the_smallest():
@@ -22,6 +23,7 @@ def test_measured_values_show_two_significant_digits_of_the_smallest():
     assert scaled_column([21_797_672, 11_689_512, None], 1e6) == ["21.80", "11.69", ""]
     assert scaled_column([0, 5_000_000], 1e6) == ["0.00", "5.00"]  # zero needs no digits of its own
     assert scaled_column([None], 1e6) == [""]
+    assert scaled_column([10 ** 400, float("inf"), 2_000_000], 1e6) == ["", "", "2.00"]  # no float for them
 
 
 def test_with_columns_formats_each_field_across_the_rows():

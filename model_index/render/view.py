@@ -31,7 +31,8 @@ ADMONITION = {Severity.ERROR: "failure", Severity.WARNING: "warning", Severity.I
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    """A finite int or float that converts to a float (a card may write an integer of 400 digits)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and -1e300 < value < 1e300
 
 
 def scaled_column(values: Iterable[Any], unit: float) -> list[str]:
