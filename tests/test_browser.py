@@ -95,14 +95,15 @@ def test_search_finds_model_by_name(page):
 
 
 def test_overview_chart_draws_without_an_article(tmp_path, playwright):
-    """mkdocs' own theme has no <article>: the script falls back to the document and still draws."""
+    """mkdocs' own theme has no <article>: the script falls back to the document and still draws.
+    (The build warns that the theme cannot show the snippets' tabs: it is not strict.)"""
     shutil.copytree(ROOT / "tests" / "fixtures" / "site", tmp_path / "project")
     config = tmp_path / "project" / "mkdocs.yml"
     theme = "theme:\n  name: mkdocs\n  highlightjs: false\n"  # highlight.js would come from a CDN
     text = config.read_text(encoding="utf-8")
     config.write_text(text[:text.index("theme:")] + theme + text[text.index("markdown_extensions:"):],
                       encoding="utf-8")
-    run = mkdocs_build(tmp_path / "project", tmp_path / "site")
+    run = mkdocs_build(tmp_path / "project", tmp_path / "site", strict=False)
     assert run.returncode == 0, run.stderr
     with serve(tmp_path / "site") as url, chromium(playwright) as context:
         context.route(lambda u: not u.startswith(url), lambda route: route.abort())

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from sitetools import mkdocs_build  # noqa: E402
+
+from model_index.render import extensions  # noqa: E402
 
 FIXTURE = ROOT / "tests" / "fixtures" / "site"
 
@@ -129,7 +137,8 @@ def test_a_card_linked_from_outside_the_cards_folder_fails_a_strict_build(projec
 
 
 def test_render_cli_gives_the_plugins_pages(project, tmp_path):
-    """`model-index render` + a plain build (no plugin) gives the same article HTML as the plugin."""
+    """`model-index render` + a plain build (no plugin, the Markdown extensions the guide lists for
+    it) gives the same article HTML as the plugin."""
     rendered = tmp_path / "rendered"
     cli = subprocess.run([sys.executable, "-m", "model_index", "render", "docs", "-o", str(rendered)],
                          cwd=project, capture_output=True, text=True)
@@ -137,6 +146,10 @@ def test_render_cli_gives_the_plugins_pages(project, tmp_path):
     plain = tmp_path / "plain"
     plain.mkdir()
     config = (project / "mkdocs.yml").read_text(encoding="utf-8").replace("  - model-index\n", "")
+    listed = yaml.safe_load(config)["markdown_extensions"]
+    needed = extensions.missing(name if isinstance(name, str) else next(iter(name)) for name in listed)
+    config = config.replace("markdown_extensions:\n", "markdown_extensions:\n" + "".join(
+        f"  - {name}: {json.dumps(settings)}\n" for name, settings in needed.items()))
     (plain / "mkdocs.yml").write_text(config.replace("docs_dir: docs", f"docs_dir: {rendered}") +
                                       "extra_javascript:\n" + "".join(
                                           f"  - {line.strip()}\n" for line in _scripts()) +
@@ -220,3 +233,191 @@ def test_a_card_named_with_markdown_characters_is_linked_from_the_overview(proje
     assert run.returncode == 0, run.stderr
     overview = (tmp_path / "site" / "overview" / "index.html").read_text(encoding="utf-8")
     assert 'href="../models/a%20%28b%29%20%5Bc%5D%20%26%20d/"' in overview
+
+
+def _configured(project: Path):
+    """The site's configuration after the plugins' `on_config`, as a build sees it."""
+    from mkdocs.config import load_config
+
+    config = load_config(str(project / "mkdocs.yml"))
+    return config.plugins.on_config(config)
+
+
+def _set_extensions(project: Path, listed: str) -> None:
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    start, end = text.index("markdown_extensions:"), text.index("plugins:")
+    config.write_text(text[:start] + listed + text[end:], encoding="utf-8")
+
+
+def test_plugin_adds_the_missing_extensions_with_their_settings(project):
+    _set_extensions(project, "")
+    config = _configured(project)
+    for name, settings in extensions.REQUIRED.items():
+        assert name in config.markdown_extensions, name
+        assert config.mdx_configs.get(name, {}) == settings, name
+
+
+def test_plugin_keeps_the_sites_own_extension_settings(project):
+    _set_extensions(project, "markdown_extensions:\n  - markdown.extensions.admonition\n  - extra\n"
+                             "  - pymdownx.superfences:\n      preserve_tabs: true\n"
+                             "  - pymdownx.tabbed:\n      alternate_style: true\n      combine_header_slug: true\n")
+    config = _configured(project)
+    names = config.markdown_extensions
+    assert "admonition" not in names and "md_in_html" not in names  # listed under another name, loaded by extra
+    assert names.count("pymdownx.superfences") == 1 and names.count("pymdownx.tabbed") == 1
+    assert config.mdx_configs["pymdownx.superfences"] == {"preserve_tabs": True}
+    assert config.mdx_configs["pymdownx.tabbed"] == {"alternate_style": True, "combine_header_slug": True}
+
+
+def test_tabs_set_up_otherwise_fail_strict_and_stay_as_set_up(project, tmp_path):
+    _set_extensions(project, "markdown_extensions:\n  - pymdownx.tabbed\n")
+    strict = mkdocs_build(project, tmp_path / "strict")
+    assert strict.returncode != 0
+    assert "pymdownx.tabbed" in strict.stderr and "alternate_style" in strict.stderr
+    run = mkdocs_build(project, tmp_path / "site", strict=False)
+    assert run.returncode == 0, run.stderr
+    page = (tmp_path / "site" / "models" / "resnet" / "index.html").read_text(encoding="utf-8")
+    assert "tabbed-set" in page and "tabbed-labels" not in page  # the site's own (old) tab style
+
+
+@pytest.mark.parametrize("theme", ["mkdocs", "readthedocs"])
+def test_another_theme_fails_strict_when_a_card_page_has_tabs(project, tmp_path, theme):
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text[:text.index("theme:")] + f"theme:\n  name: {theme}\n" + text[text.index("markdown_extensions:"):],
+                      encoding="utf-8")
+    run = mkdocs_build(project, tmp_path / "site")
+    assert run.returncode != 0
+    assert re.search(r"WARNING .*models/\S+\.md has content tabs", run.stderr), run.stderr
+    # Without code snippets (a project template), nothing would render broken: the build passes.
+    (project / "templates").mkdir()
+    (project / "templates" / "code_snippets.md").write_text("## How do I use this model?\n\nSee timm's docs.\n",
+                                                            encoding="utf-8")
+    quiet = mkdocs_build(project, tmp_path / "quiet")
+    assert quiet.returncode == 0, quiet.stderr
+
+
+class _Findings(HTMLParser):
+    """The findings note of a card page: its classes, the tags inside it, and its table's body rows
+    as lists of cell texts."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.classes: list[str] = []
+        self.tags: set[str] = set()
+        self.rows: list[list[str]] = []
+        self._depth = 0  # inside the note: its div nesting
+        self._body = False
+        self._cell: list[str] | None = None
+        self.feed(html[html.index("<article"):html.index("</article>")])
+
+    def handle_starttag(self, tag, attrs):
+        classes = dict(attrs).get("class") or ""
+        if self._depth:
+            self.tags.add(tag)
+            self._depth += tag == "div"
+        elif tag == "div" and "admonition" in classes.split() and not self.classes:
+            self.classes, self._depth = classes.split(), 1
+        if self._depth and tag == "tbody":
+            self._body = True
+        if self._body and tag == "tr":
+            self.rows.append([])
+        if self._body and tag == "td":
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if self._depth and tag == "div":
+            self._depth -= 1
+        if tag == "tbody":
+            self._body = False
+        if tag == "td" and self._cell is not None:
+            self.rows[-1].append("".join(self._cell).strip())
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def _set_plugin_options(project: Path, options: str) -> None:
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("  - model-index\n", f"  - model-index:\n{options}"),
+                      encoding="utf-8")
+
+
+def _expected_rows(project: Path, card: str) -> list[list[str]]:
+    """(line, code and rule, severity, message) of each diagnostic of the card, from the linter."""
+    from model_index.lint import Options, validate
+
+    _, result = validate([project / "docs" / "models" / card], options=Options(cross_check="never"))
+    return [[str(d.span.line), f"{d.code} {d.rule}", d.severity.value, d.message] for d in result.diagnostics]
+
+
+def test_show_findings_puts_a_cards_findings_on_top_of_its_page(project, tmp_path):
+    add_card(project, "broken.md", BROKEN)
+    _set_plugin_options(project, "      show_findings: true\n")
+    run = mkdocs_build(project, tmp_path / "site", strict=False)
+    assert run.returncode == 0, run.stderr
+    html = (tmp_path / "site" / "models" / "broken" / "index.html").read_text(encoding="utf-8")
+    note = _Findings(html)
+    assert "failure" in note.classes  # an error among them
+    assert note.rows == _expected_rows(project, "broken.md") and note.rows
+    assert html.index('class="admonition') < html.index('id="models"')  # at the top, before the tables
+    good = _Findings((tmp_path / "site" / "models" / "resnet" / "index.html").read_text(encoding="utf-8"))
+    assert good.classes == []  # a card without findings has no note
+
+
+def test_findings_are_off_in_a_build_by_default(project, tmp_path):
+    add_card(project, "broken.md", BROKEN)
+    run = mkdocs_build(project, tmp_path / "site", strict=False)
+    assert run.returncode == 0, run.stderr
+    assert _Findings((tmp_path / "site" / "models" / "broken" / "index.html").read_text(encoding="utf-8")).classes == []
+
+
+HOSTILE_INTERPOLATION = "<img src=x onerror=alert(1)>*em* [a](javascript:alert(2)) | `x` {: onclick=alert(3) }"
+
+
+def test_a_finding_quoting_hostile_card_text_shows_it_as_text(project, tmp_path):
+    source = (project / "docs" / "models" / "resnet.md").read_text(encoding="utf-8")
+    add_card(project, "resnet.md", source.replace("Interpolation: bicubic", f"Interpolation: {json.dumps(HOSTILE_INTERPOLATION)}", 1))
+    _set_plugin_options(project, "      show_findings: true\n")
+    run = mkdocs_build(project, tmp_path / "site", strict=False)
+    assert run.returncode == 0, run.stderr
+    note = _Findings((tmp_path / "site" / "models" / "resnet" / "index.html").read_text(encoding="utf-8"))
+    assert note.rows == _expected_rows(project, "resnet.md")
+    assert any(HOSTILE_INTERPOLATION in row[3] for row in note.rows)  # the message, quoting the value as text
+    assert note.tags <= {"p", "table", "thead", "tbody", "tr", "th", "td", "code"}  # no element from the card
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_mkdocs_serve_shows_findings(project):
+    add_card(project, "broken.md", BROKEN)
+    address = f"127.0.0.1:{_free_port()}"
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--no-livereload", "-a", address],
+                              cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        html = _fetch(f"http://{address}/models/broken/", server)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    note = _Findings(html)
+    assert "failure" in note.classes and note.rows == _expected_rows(project, "broken.md")
+
+
+def _fetch(url: str, server: subprocess.Popen, timeout: float = 120) -> str:
+    """The page at `url` once the server answers (it builds the site first)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.read().decode("utf-8")
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)

@@ -1,6 +1,7 @@
 """The package as a user installs it: sdist and wheel built from this tree, installed into fresh
 venvs. One venv gets the wheel alone (the static checks: no torch, no Jinja2, no MkDocs); another
-gets it with the docs extra and builds a site with the plugin."""
+gets it with the docs extra, builds a site with the plugin, and builds the MkDocs guide's example
+copied verbatim, checked in headless Chromium."""
 
 from __future__ import annotations
 
@@ -16,9 +17,14 @@ from pathlib import Path
 
 import pytest
 
+from guide_site import check_card_page, new_project
+
 pytestmark = pytest.mark.install
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from sitetools import CHROMIUM, chromium, serve  # noqa: E402
 SITE = ROOT / "tests" / "fixtures" / "site"
 DOCS_URL = "https://model-index-lint.github.io/model-index-lint/"
 BROKEN = "# Broken\n\n<!--\nModels:\n- Name: demo_net\n  Metadata:\n    Image Size: large\n-->\n"
@@ -125,3 +131,13 @@ def test_docs_install_builds_a_site_with_the_plugin(dist, tmp_path):
     page = (site / "site" / "models" / "resnet" / "index.html").read_text(encoding="utf-8")
     assert "assets/model-index/model-index.js" in page  # the plugin rendered the card and added its scripts
     assert (site / "site" / "overview" / "index.html").is_file()
+
+    guide = new_project(tmp_path / "guide", "guide")  # the guide's mkdocs.yml, verbatim
+    build = run(bin_dir, "mkdocs", "build", "--strict", cwd=guide)
+    assert build.returncode == 0, build.stderr
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed: the guide's site was built, not looked at")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright, serve(guide / "site") as url, chromium(playwright) as context:
+        context.route(lambda u: not u.startswith(url), lambda route: route.abort())  # Material's web fonts
+        check_card_page(context.new_page(), url)

@@ -65,7 +65,9 @@ def project_with(tmp: Path, extensions: list[str]) -> Path:
 
 
 def write_zoo(project: Path, v: dict[str, str]) -> None:
-    """A card defining a collection, and a data file with two models in it."""
+    """A card defining a collection, and a data file with two models in it. Their interpolations
+    differ (the page writes them in a table), their tasks and datasets do not (the page writes
+    them once, under the Results heading)."""
     models = project / "docs" / "models"
     shutil.rmtree(models)
     models.mkdir()
@@ -83,12 +85,12 @@ Collections:
 -->
 """, encoding="utf-8")
     entries = []
-    for name, params in ((v["name1"], 1000), (v["name2"], 2000)):
+    for name, params, interpolation in ((v["name1"], 1000, v["interpolation"]), (v["name2"], 2000, "bilinear")):
         entries.append(f"""- Name: {_yaml(name)}
   In Collection: {_yaml(v["collection"])}
   Metadata:
     Parameters: {params}
-    Interpolation: {_yaml(v["interpolation"])}
+    Interpolation: {_yaml(interpolation)}
     Training Data: [{_yaml(v["data"])}]
     Training Techniques: [{_yaml(v["technique"])}]
   Results:
@@ -191,8 +193,13 @@ def test_no_script_handler_or_script_link(sites, page):
 
 def test_values_show_as_their_text_in_table_cells(sites):
     cells = [one_line(cell) for cell in sites["hostile"]["models/zoo"].cells]
-    for key in ("interpolation", "task", "dataset", "value", "metric", "name1", "name2"):
+    for key in ("interpolation", "value", "metric", "name1", "name2"):
         assert one_line(HOSTILE[key]) in cells, key
+
+
+def test_shared_task_and_dataset_show_as_their_text(sites):
+    text = one_line(sites["hostile"]["models/zoo"].text)
+    assert f"Task: {one_line(HOSTILE['task'])} · Dataset: {one_line(HOSTILE['dataset'])} " in text
 
 
 def test_shared_training_facts_show_as_their_text(sites):

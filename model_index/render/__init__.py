@@ -15,6 +15,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from ..diagnostics import Diagnostic
 from ..extract import MARKDOWN_SUFFIXES
 from ..index import Entity, Index, display_path
 from ..rules import all_rules
@@ -22,7 +23,7 @@ from . import text as cardtext
 from .bounds import Bounds
 from .environment import assets_dir, make_environment
 from .problems import Failure, Problem, failure
-from .view import family_view, model_view, plain
+from .view import family_view, findings_view, model_view, plain, with_columns
 
 SCRIPTS = ["vendor/tablesort.min.js", "vendor/tablesort.number.min.js", "vendor/chart.umd.min.js",
           "model-index.js"]
@@ -48,12 +49,18 @@ class Site:
     problems: list[Problem] = field(default_factory=list)
     allow_html: bool = True  # raw HTML in a card's prose is kept (Markdown's rule); False shows it as text
     bounds: Bounds = field(default_factory=Bounds)  # what one card's templates may cost
+    findings: list[Diagnostic] = field(default_factory=list)  # shown on top of the pages of their cards
 
     def __post_init__(self) -> None:
         self.env = make_environment(self.templates, self.bounds, self.allow_html)
-        self._notes = make_environment(None, self.bounds)  # the shipped error note, whatever the project has
+        self._notes = make_environment(None, self.bounds)  # the shipped notes, whatever the project has
         self.families = _families(self.index, self.names)  # absolute path as loaded → family
         self._by_realpath = {os.path.realpath(home): home for home in self.families if _is_markdown(home)}
+        self._findings: dict[str, list[Diagnostic]] = {}  # card → its findings, in report order
+        for diagnostic in self.findings:
+            home = self._home(diagnostic.path)
+            if home is not None:
+                self._findings.setdefault(home, []).append(diagnostic)
 
     def _home(self, path: str | Path) -> str | None:
         """The family of the card page at `path`: by the path as given, else by its real path."""
@@ -82,8 +89,10 @@ class Site:
 
         A card whose own template fails keeps its text as written, with a note; a card whose page
         template fails (card.md and its parts, the project's or the shipped ones) is shown without
-        the generated sections, with a note. Either way the failure is a `Problem`."""
-        family = self.families[self._home(path)]
+        the generated sections, with a note. Either way the failure is a `Problem`. The card's
+        `findings` come first, in a note of their own."""
+        home = self._home(path)
+        family = self.families[home]
         default = family["default"] or {}
         context = {"family": family, "models": family["models"], "model": default,
                    "model_name": default.get("timm_name", "")}
@@ -94,6 +103,7 @@ class Site:
             source = cardtext.without_raw_html(source)
         shown, offset = display_path(Path(path)), front.count("\n")
         note = Markup("")
+        findings = self._findings_note(home)
         if cardtext.uses_jinja(source):
             try:
                 with self.env.budget():
@@ -101,6 +111,7 @@ class Site:
             except Exception as error:  # any error a template can raise: see problems.py
                 note = self._failed(shown, offset, failure(error), "card template")
         parts = cardtext.split_parts(source).restored(protected)
+        note = Markup("\n\n").join(part for part in (findings, note) if part)
         context.update(title=Markup(parts.title), intro=Markup(parts.intro), rest=Markup(parts.rest), note=note,
                        has_snippets="code_snippets.md" in body or "timm.create_model" in body,
                        has_citation=_has_citation(body))
@@ -109,7 +120,7 @@ class Site:
                 page = self.env.get_template("card.md").render(context)
         except Exception as error:
             note = self._failed(shown, offset, failure(error), "page template")
-            page = "\n\n".join(part for part in (parts.title, note, parts.intro, parts.rest) if part)
+            page = "\n\n".join(part for part in (parts.title, findings, note, parts.intro, parts.rest) if part)
         return front + page + "\n"
 
     def overview(self, page: str) -> str:
@@ -120,7 +131,7 @@ class Site:
             target = self.page_of(home)
             link = Path(os.path.relpath(target, here)).as_posix() if target else ""
             rows.extend(dict(model, link=link) for model in family["models"])
-        return self._generated("overview.md", models=rows, families=len(self.families)) + "\n"
+        return self._generated("overview.md", models=with_columns(rows), families=len(self.families)) + "\n"
 
     def generated(self, overview: str, rules: str) -> dict[str, str]:
         """The generated pages by their path in the docs folder (an empty path skips a page)."""
@@ -150,6 +161,14 @@ class Site:
             found = failure(error)
             path, line = found.template or (name, 1)
             return self._failed(path, 0, Failure(found.message, found.kind, line, None), "page template")
+
+    def _findings_note(self, home: str) -> Markup:
+        """The note listing the findings of the card at `home`; empty when it has none."""
+        found = self._findings.get(home)
+        if not found:
+            return Markup("")
+        with self._notes.budget():
+            return Markup(self._notes.get_template("card/findings.md").render(findings=findings_view(found)))
 
     def _failed(self, path: str, offset: int, found: Failure, what: str) -> Markup:
         """Record that `what` (the card's own template, or a page template) failed for the file
