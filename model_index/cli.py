@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
 from pathlib import Path
 
 import click
 
 from . import __version__
 from .config import Config, ConfigError, check_selectors, load_config
-from .lint import Options, validate
 from .report import FORMATS, format_report, format_statistics, resolve_format, write_job_summary
+
+# The pipeline (schema, pydantic, YAML) is imported by the commands that run it, so that --help,
+# --version and `rules` start fast.
 
 EXIT_OK, EXIT_ERRORS, EXIT_FAILURE = 0, 1, 2
 
@@ -30,6 +31,8 @@ class _Main(click.Group):
             raise
         except Exception as error:  # an internal failure must not look like "the cards have errors"
             if ctx.params.get("debug"):
+                import traceback
+
                 click.echo(traceback.format_exc(), err=True, nl=False)
             click.echo(f"model-index: internal error: {type(error).__name__}: {error}"
                        " (run with --debug or MODEL_INDEX_DEBUG=1 for the traceback)", err=True)
@@ -97,6 +100,8 @@ def use_color(output_file: Path | None) -> bool:
 def validate_command(paths, output_format, output_file, strict, exit_zero, statistics, select, ignore, config_file,
                      cross_check, no_cross_check, cache_dir, no_cache, results, fix, diff, progress) -> None:
     """Validate the model-index metadata of every card under PATHS."""
+    from .lint import Options, validate
+
     config = configure(config_file, select, ignore)
     options = Options(
         cross_check="never" if no_cross_check else (cross_check or config.cross_check),
@@ -142,10 +147,11 @@ def _show_diff(result, texts: dict[str, str]) -> int:
 MAX_FIX_PASSES = 10
 
 
-def _fix(paths, config: Config, options: Options, index, result):
+def _fix(paths, config: Config, options, index, result):
     """Apply the offered fixes, validating again after each pass, until none applies (fixes that
     overlap one taken wait for the next pass, as in ruff); say what was done; report what is left."""
     from .fix import apply_fixes
+    from .lint import validate
 
     applied, changed = 0, set()
     for _ in range(MAX_FIX_PASSES):

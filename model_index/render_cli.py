@@ -9,8 +9,6 @@ from pathlib import Path
 
 import click
 
-from .index import load
-
 
 @click.command("render")
 @click.argument("docs_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
@@ -26,6 +24,7 @@ from .index import load
 def render_command(docs_dir: Path, out_dir: Path, cards: str, templates: Path | None, overview: str, rules: str,
                    cross_check: bool) -> None:
     """Render the cards under DOCS_DIR and add the generated pages, as the mkdocs plugin does."""
+    from .index import load
     from .render import Site, asset_files, names, script_paths, style_paths  # Jinja2 only when rendering
 
     index = load([docs_dir / cards])

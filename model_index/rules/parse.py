@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
-from .. import schema
 from ..diagnostics import Finding
-from ..index import Index
 from . import declare, rule, walk
+
+if TYPE_CHECKING:
+    from ..index import Index
 
 declare("MI000", "unreadable-file", "error", """
     The file cannot be read: it does not exist, is not UTF-8 text, or is binary.
@@ -72,6 +73,8 @@ def unknown_key(index: Index) -> Iterator[Finding]:
 
     Example: `Trainig Data: [ImageNet]` inside `Metadata` (did you mean `Training Data`?).
     """
+    from .. import schema
+
     top_level = schema.aliases(schema.ModelIndex)
     for block in index.blocks:
         data = block.tree.data if block.tree else None

@@ -2,6 +2,9 @@
 
 Rules read the raw data (what the card says) rather than the validated nodes: validation drops
 invalid values, and a rule about a value must still see it where the card wrote it.
+
+The schema (pydantic) is imported by the functions that need it, so that reading the rule
+registry (`model-index rules`, `--help`) does not load it.
 """
 
 from __future__ import annotations
@@ -9,10 +12,11 @@ from __future__ import annotations
 import difflib
 import functools
 import types
-from typing import Any, Iterable, Iterator, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Union, get_args, get_origin
 
-from .. import schema
-from ..index import Entity
+if TYPE_CHECKING:
+    from .. import schema
+    from ..index import Entity
 
 # Keys whose absence or emptiness the structure rules report (missing-name, incomplete-result).
 REQUIRED_KEYS = frozenset({"Name", "Task", "Dataset", "Metrics"})
@@ -20,6 +24,8 @@ REQUIRED_KEYS = frozenset({"Name", "Task", "Dataset", "Metrics"})
 
 def mappings(entity: Entity) -> Iterator[tuple[tuple, type[schema.Node], dict]]:
     """Every mapping of `entity` that the schema types: (key path, node type, raw mapping)."""
+    from .. import schema
+
     root = schema.Model if entity.kind == "model" else schema.Collection
     yield from _mappings(root, entity.raw, ())
 
@@ -48,6 +54,8 @@ def _children(node: type[schema.Node]) -> tuple[tuple[str, type[schema.Node], bo
 
 def _node_type(annotation: Any) -> tuple[type[schema.Node] | None, bool]:
     """The schema node an annotation holds, and whether it holds a list of them."""
+    from .. import schema
+
     if isinstance(annotation, type) and issubclass(annotation, schema.Node):
         return annotation, False
     if get_origin(annotation) is list:
@@ -70,6 +78,8 @@ def typed(entity: Entity, node: type[schema.Node]) -> Iterator[tuple[tuple, dict
 def metadata_values(entity: Entity, keys: Iterable[str]) -> Iterator[tuple[tuple, str, Any]]:
     """(key path, key, raw value) of the entries of `entity`'s Metadata
     whose key is one of `keys`."""
+    from .. import schema
+
     wanted = set(keys)
     for at, mapping in typed(entity, schema.Metadata):
         for key, value in mapping.items():
