@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from . import __version__, collector
 from .config import Config, ConfigError, check_selectors, load_config
 from .report import FORMATS, format_report, format_statistics, resolve_format, write_job_summary
 
@@ -97,6 +97,7 @@ def use_color(output_file: Path | None) -> bool:
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff instead of writing them "
                                            "(exit 1 when there is something to fix).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: on a terminal).")
+@collector.paused()  # the report too is made among all the cards' objects
 def validate_command(paths, output_format, output_file, strict, exit_zero, statistics, select, ignore, config_file,
                      cross_check, no_cross_check, cache_dir, no_cache, results, fix, diff, progress) -> None:
     """Validate the model-index metadata of every card under PATHS."""

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +9,7 @@ from typing import Iterable
 
 import yaml
 
+from . import collector
 from . import index as index_mod
 from .config import Config
 from .diagnostics import Diagnostic, Finding, Fix, Result, Span
@@ -29,22 +28,7 @@ class Options:
     progress: bool = False
 
 
-@contextlib.contextmanager
-def collector_paused():
-    """Pause Python's garbage collector, and restore its state on the way out, exceptions included.
-
-    A run makes no reference cycles (the YAML builder, the schema and the rules make none), so
-    collecting frees nothing, yet each full collection walks every node of every card loaded."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-@collector_paused()
+@collector.paused()
 def validate(paths: Iterable[str | Path], config: Config | None = None, options: Options | None = None,
              index: Index | None = None) -> tuple[Index, Result]:
     """Check every card under `paths`; returns the index and the run's diagnostics."""

@@ -295,6 +295,7 @@ class _Frame:
         self.waiting: list[list] | None = None  # problems about it whose span ends where it ends
 
 
+_END = StreamEndEvent()  # ends a replay
 _SKIP = object()  # a pending mapping key whose value is not built (a merge key, a non-scalar key)
 _ROOT, _KEY, _VALUE, _ITEM, _SKIPPED = range(5)  # what the next node is, see _Builder.place
 
@@ -328,29 +329,7 @@ class _Builder:
 
     def feed(self, parser) -> None:
         """Build from the events of `parser` (a PyYAML loader), to the end of the stream."""
-        get_event = parser.get_event
-        event = get_event()
-        while type(event) is not StreamEndEvent:
-            if self.recording:
-                self.recorded.append(event)
-            self.handle(event)
-            event = get_event()
-
-    def handle(self, event) -> None:
-        kind = type(event)
-        if kind is ScalarEvent:
-            self.scalar(event)
-        elif kind is MappingStartEvent or kind is SequenceStartEvent:
-            self.start(event)
-        elif kind is MappingEndEvent or kind is SequenceEndEvent:
-            self.end(event)
-        elif kind is AliasEvent:
-            self.alias(event)
-        elif kind is DocumentStartEvent:
-            if self.documents:
-                raise ComposerError("expected a single document in the stream", None,
-                                    "but found another document", event.start_mark)
-            self.documents = 1
+        self.run(parser.get_event, replay=False)
 
     def replay(self, anchor: _Anchor, alias: AliasEvent) -> None:
         """Build the anchored node again at the alias's place, from its recorded events."""
@@ -358,13 +337,36 @@ class _Builder:
         if outermost:
             self.replaying = alias
         base = len(self.stack)
-        for event in anchor.events:
-            self.handle(event)
-            if not self.building:  # the expansion went too deep: abandon it
-                del self.stack[base:]
-                break
+        self.run(iter(anchor.events + [_END]).__next__, replay=True)
+        if not self.building:  # the expansion went too deep: abandon it
+            del self.stack[base:]
         if outermost:
             self.replaying = None
+
+    def run(self, next_event: Callable[[], Any], replay: bool) -> None:
+        """Handle events up to the end of the stream (or, replaying, until building stops)."""
+        event = next_event()
+        kind = type(event)
+        while kind is not StreamEndEvent:
+            if self.recording and not replay:
+                self.recorded.append(event)
+            if kind is ScalarEvent:
+                self.scalar(event)
+            elif kind is MappingStartEvent or kind is SequenceStartEvent:
+                self.start(event)
+            elif kind is MappingEndEvent or kind is SequenceEndEvent:
+                self.end(event)
+            elif kind is AliasEvent:
+                self.alias(event)
+            elif kind is DocumentStartEvent:
+                if self.documents:
+                    raise ComposerError("expected a single document in the stream", None,
+                                        "but found another document", event.start_mark)
+                self.documents = 1
+            if replay and not self.building:
+                return
+            event = next_event()
+            kind = type(event)
 
     # -- bounds
 

@@ -63,3 +63,21 @@ def test_a_caller_that_paused_the_collector_keeps_it_paused(tmp_path):
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_the_command_writes_its_report_with_the_collector_paused(monkeypatch, write_file):
+    from click.testing import CliRunner
+
+    from model_index import cli
+
+    seen = []
+    format_report = cli.format_report
+
+    def formatting(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return format_report(*args, **kwargs)
+
+    monkeypatch.setattr(cli, "format_report", formatting)
+    card = write_file("card.md", "<!--\nModels:\n- Name: a\n-->\n")
+    result = CliRunner().invoke(cli.main, ["validate", str(card), "--no-cross-check"])
+    assert result.exit_code == 0 and seen == [False] and gc.isenabled()
