@@ -107,24 +107,29 @@ Record = tuple
 
 
 class _RecordView(Mapping):
-    """One field of a tree's node records, read as a mapping from key path to value."""
+    """One field of a tree's node records, read as a mapping from key path to value; what is read
+    is made once (a Span costs more than a lookup, and a finding reads the same few several times)."""
 
     def __init__(self, records: dict[Path, Record], read: Callable[[Record], Any], keyed: bool):
         self._records = records
         self._read = read
         self._keyed = keyed  # only records of mapping values (which have a key) are in the view
+        self._made: dict[Path, Any] = {}
 
     def __getitem__(self, path: Path) -> Any:
-        record = self._records[path]
-        if self._keyed and len(record) == 3:
+        found = self.get(path, _MISSING)
+        if found is _MISSING:
             raise KeyError(path)
-        return self._read(record)
+        return found
 
     def get(self, path: Path, default: Any = None) -> Any:
-        record = self._records.get(path)
-        if record is None or self._keyed and len(record) == 3:
-            return default
-        return self._read(record)
+        found = self._made.get(path)
+        if found is None:
+            record = self._records.get(path)
+            if record is None or self._keyed and len(record) == 3:
+                return default
+            found = self._made[path] = self._read(record)
+        return found
 
     def __contains__(self, path: object) -> bool:
         record = self._records.get(path)  # type: ignore[call-overload]
@@ -135,6 +140,9 @@ class _RecordView(Mapping):
 
     def __len__(self) -> int:
         return sum(1 for _ in self)
+
+
+_MISSING = object()
 
 
 @dataclass

@@ -17,7 +17,7 @@ import pytest
 import reference_yamltree as reference
 
 from model_index import yamltree
-from model_index.extract import blocks_in_data_file, blocks_in_markdown, read_text
+from model_index.extract import blocks_in_data_file, blocks_in_markdown
 from model_index.lint import Options, validate
 from model_index.report import format_report
 
@@ -41,7 +41,7 @@ def block_inputs(paths: list[Path], monkeypatch) -> list[tuple]:
 
     monkeypatch.setattr(yamltree, "load", recording)
     for path in paths:
-        text = read_text(path)
+        text = path.read_text(encoding="utf-8-sig")
         if path.suffix in (".yml", ".yaml"):
             blocks_in_data_file(str(path), text)
         else:
