@@ -19,8 +19,9 @@ from pathlib import Path
 
 ARCHITECTURE = ("1x1 Convolution", "Batch Normalization", "Bottleneck Residual Block", "Convolution",
                 "Depthwise Separable Convolution", "Dropout", "Global Average Pooling", "Inverted Residual Block",
-                "Max Pooling", "ReLU", "Residual Block", "Residual Connection", "Softmax", "Squeeze-and-Excitation Block",
-                "Swish", "Layer Normalization", "Multi-Head Attention", "Dense Connections")
+                "Max Pooling", "ReLU", "Residual Block", "Residual Connection", "Softmax",
+                "Squeeze-and-Excitation Block", "Swish", "Layer Normalization", "Multi-Head Attention",
+                "Dense Connections")
 TECHNIQUES = ("SGD with Momentum", "Weight Decay", "RMSProp", "Label Smoothing", "AutoAugment", "Mixup",
               "Cosine Annealing", "Stochastic Depth", "Random Erasing")
 DATASETS = ("ImageNet", "ImageNet-21K", "JFT-300M", "Instagram 3.5B")
@@ -58,7 +59,8 @@ def model(rng: random.Random, family: str, name: str) -> list[str]:
     lines += [f"    - {a}" for a in sorted(rng.sample(ARCHITECTURE, rng.randint(4, 10)))]
     lines += ["    Tasks:", "    - Image Classification"]
     if rng.random() < 0.5:
-        lines += ["    Training Techniques:"] + [f"    - {t}" for t in sorted(rng.sample(TECHNIQUES, rng.randint(1, 4)))]
+        techniques = sorted(rng.sample(TECHNIQUES, rng.randint(1, 4)))
+        lines += ["    Training Techniques:"] + [f"    - {t}" for t in techniques]
     lines += ["    Training Data:"] + [f"    - {d}" for d in sorted(rng.sample(DATASETS, rng.randint(1, 2)))]
     if rng.random() < 0.3:
         lines.append(f"    Training Resources: {rng.choice((8, 16, 32, 64))}x NVIDIA V100 GPUs")
