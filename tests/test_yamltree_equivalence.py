@@ -89,7 +89,8 @@ def test_real_blocks_load_the_same(corpus_blocks):
 ODD_SCALARS = ("~", "null", "", "''", '""', "yes", "No", "on", "0x1F", "0o17", "017", "1_000", "1e3", "1.5e-3",
                ".inf", "-.Inf", ".nan", "+12", "2002-12-14", "2001-12-14t21:59:43.10-05:00", "<<", "=", "!", "&",
                "'it''s'", '"tab\\there"', '"x\\u2028y"', "x\u2028y", "a\u0085b", "Zürich 🙂", "[a, b]",
-               "{a: 1, A: 2}", "|\n  block", ">-\n  folded\n  text", "|+\n\n", "? x", "- item", "@at", "`tick`", "%pct", "#hash", "a #comment")
+               "{a: 1, A: 2}", "|\n  block", ">-\n  folded\n  text", "|+\n\n", "? x", "- item", "@at", "`tick`",
+               "%pct", "#hash", "a #comment")
 TAGS = ("!!python/object/apply:os.system", "!foo", "!!str", "!!int", "!!float", "!!bool", "!!null",
         "!!timestamp", "!!binary", "!!set", "!!omap", "!!map", "!!seq", "!!merge", "!", "!<tag:yaml.org,2002:str>",
         "!<!bar>")
