@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import shutil
 import sys
 from pathlib import Path
 
@@ -24,6 +23,8 @@ import click
 def render_command(docs_dir: Path, out_dir: Path, cards: str, templates: Path | None, overview: str, rules: str,
                    cross_check: bool) -> None:
     """Render the cards under DOCS_DIR and add the generated pages, as the mkdocs plugin does."""
+    import shutil
+
     from .index import load
     from .render import Site, asset_files, names, script_paths, style_paths  # Jinja2 only when rendering
 
