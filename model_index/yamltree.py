@@ -7,9 +7,10 @@ made only when one is read.
 
 The result is what composing the document into a node graph and walking it gives (the way this
 module worked before, kept in tests/reference_yamltree.py): the same data, positions, problems
-and errors, in the same order. An alias is expanded by replaying the events recorded under its
-anchor, once its expanded size is known to fit in `MAX_NODES`; unlike the graph walk, an
-expansion that nests deeper than `MAX_DEPTH` levels is refused too.
+and errors, in the same order. Depth and size are checked as the events arrive; a text with an
+alias (`*`) is read once more before anything is built, so that an alias bomb is refused without
+being expanded. An alias is expanded by replaying the events recorded under its anchor; unlike
+the graph walk, an expansion that nests deeper than `MAX_DEPTH` levels is refused too.
 """
 
 from __future__ import annotations
@@ -191,13 +192,19 @@ def load(
     """Load `text` safely. Offsets place it in its file: 0-based line of its first line, and the
     column where its first line starts. `canon` maps keys to their canonical spelling."""
     positions = Positions(text, line_offset, column_offset)
+    # Without a `*` there is no alias, and building checks the bounds as it goes. With one, the
+    # events are read once without building anything first: an alias bomb costs no expansion.
+    passes = [_Builder(canon, positions, building=False)] if "*" in text else []
     builder = _Builder(canon, positions)
     try:
-        parser = _Loader(text)
-        try:
-            builder.feed(parser)
-        finally:
-            parser.dispose()
+        for builder in [*passes, builder]:
+            parser = _Loader(text)
+            try:
+                builder.feed(parser)
+            finally:
+                parser.dispose()
+            if builder.failure is not None:
+                break
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         span = positions.point(mark.index) if mark else Span.point(line_offset + 1)
@@ -317,7 +324,7 @@ class _Builder:
     one is the `failure`: building stops there, but the events are still read to the end, because
     a syntax error anywhere in the text is reported instead (a composer finds it first)."""
 
-    def __init__(self, canon: Callable[[str], str], positions: Positions):
+    def __init__(self, canon: Callable[[str], str], positions: Positions, building: bool = True):
         self.canon = canon
         self.positions = positions
         self.documents = 0
@@ -327,7 +334,7 @@ class _Builder:
         self.rejected: set[Path] = set()
         self.problems: list[list] = []  # [code, start, end, is a scalar, message]
         self.failure: list | None = None  # the first bound exceeded, as a problem
-        self.building = True
+        self.building = building  # False: only check the bounds (and the syntax)
         self.stack: list[_Frame] = []
         self.anchors: dict[str, _Anchor] = {}
         self.count = 0  # nodes met so far, an alias counted as the nodes it expands to

@@ -81,3 +81,13 @@ def test_the_command_writes_its_report_with_the_collector_paused(monkeypatch, wr
     card = write_file("card.md", "<!--\nModels:\n- Name: a\n-->\n")
     result = CliRunner().invoke(cli.main, ["validate", str(card), "--no-cross-check"])
     assert result.exit_code == 0 and seen == [False] and gc.isenabled()
+
+
+def test_an_alias_bomb_is_refused_without_expanding_an_alias(monkeypatch):
+    replays = []
+    monkeypatch.setattr(yamltree._Builder, "replay", lambda self, *args: replays.append(args))
+    lines = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    for previous, name in zip("abcdefghij", "bcdefghijk"):
+        lines.append(f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]")
+    tree, problems = yamltree.load("\n".join(lines))
+    assert tree is None and [(p.code, p.span.line) for p in problems] == [("MI004", 6)] and replays == []
