@@ -11,7 +11,10 @@ model-index.yml whose `Import:` glob names the 50 cards: one run loads and check
 is the fair equivalent of our one run over the folder (50 runs of `mi check` would mostly measure
 Python start-up 50 times).
 
-Printed: both times, the ratio ours/theirs, and what each tool reported, to show what the time buys.
+Printed: both times (wall, and CPU of the process), the ratio ours/theirs, and what each tool
+reported, to show what the time buys. With --base COMMIT, that commit's code (extracted with
+`git archive`) is timed the same way, as the "before" of a change. Target: ours at most 0.4x of
+theirs.
 """
 
 from __future__ import annotations
@@ -19,25 +22,16 @@ from __future__ import annotations
 import argparse
 import collections
 import json
+import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from timing import ROOT, Timing, best, code_at, timed
+
 CARDS = ROOT.parent / "shared/corpus/timm-docs-2021/models"
 PEER = "model-index==0.1.11"
-
-
-def best_of(runs: int, command: list[str]) -> tuple[float, subprocess.CompletedProcess]:
-    """Fastest wall-clock time of `runs` runs of `command`, and the last run's output."""
-    best, done = float("inf"), None
-    for _ in range(runs):
-        start = time.perf_counter()
-        done = subprocess.run(command, capture_output=True, text=True)
-        best = min(best, time.perf_counter() - start)
-    return best, done
 
 
 def install_peer(folder: Path) -> Path:
@@ -48,15 +42,18 @@ def install_peer(folder: Path) -> Path:
 
 
 def our_command(cards: Path) -> list[str]:
-    script = Path(sys.executable).parent / "model-index"
-    program = [str(script)] if script.exists() else [sys.executable, "-m", "model_index"]
-    return program + ["validate", str(cards), "--no-cross-check"]
+    return [sys.executable, "-m", "model_index", "validate", str(cards), "--no-cross-check"]
+
+
+def line(label: str, t: Timing, runs: int) -> str:
+    return f"{label:<44} {t.wall:.3f} s wall, {t.cpu:.3f} s CPU (best of {runs}), exit {t.exit}"
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5, help="timed runs of each tool; the best is kept")
     parser.add_argument("--cards", type=Path, default=CARDS, help="folder of the cards")
+    parser.add_argument("--base", help="also time this commit's code, e.g. 7af6df1")
     args = parser.parse_args()
     cards = args.cards.resolve()
     files = sorted(cards.glob("*.md"))
@@ -70,8 +67,15 @@ def main() -> int:
         root = Path(tmp) / "model-index.yml"
         root.write_text(f"Import:\n- {cards}/*.md\n", encoding="utf-8")
 
-        ours_s, ours = best_of(args.runs, our_command(cards))
-        theirs_s, theirs = best_of(args.runs, [str(mi), "check", str(root)])
+        timings: dict[str, list[Timing]] = {"ours": [], "base": [], "theirs": []}
+        base = code_at(args.base, Path(tmp) / "base") if args.base else None
+        for _ in range(args.runs):  # alternately, so that a busy moment hits all of them
+            timings["ours"].append(timed(our_command(cards), ROOT, Path(tmp)))
+            if base:
+                timings["base"].append(timed(our_command(cards), base, Path(tmp)))
+            timings["theirs"].append(timed([str(mi), "check", str(root)], ROOT, Path(tmp)))
+        ours_t, theirs_t = best(timings["ours"]), best(timings["theirs"])
+        theirs = subprocess.run([str(mi), "check", str(root)], capture_output=True, text=True)
         # What `mi check` loaded (its output does not say): count through its own loader.
         loaded = subprocess.run(
             [str(mi.parent / "python"), "-c",
@@ -79,17 +83,23 @@ def main() -> int:
              "print(len(m.models), len(m.collections))", str(root)],
             capture_output=True, text=True, check=True).stdout.split()
 
-    report = json.loads(subprocess.run(our_command(cards) + ["--output-format", "json"],
-                                       capture_output=True, text=True).stdout)
+    report = json.loads(subprocess.run(our_command(cards) + ["--output-format", "json"], cwd=ROOT.parent,
+                                       env=dict(os.environ, PYTHONPATH=str(ROOT)), capture_output=True,
+                                       text=True).stdout)
     s = report["summary"]
     codes = collections.Counter(d["code"] for d in report["diagnostics"])
     their_lines = [line for line in theirs.stdout.splitlines()
                    if line.strip() and not line.startswith("Checking ") and line.strip() != "All good!"]
 
     print(f"cards: {len(files)} files in {cards}")
-    print(f"model-index validate --no-cross-check: {ours_s:.3f} s (best of {args.runs}), exit {ours.returncode}")
-    print(f"mi check ({PEER}, one Import root):  {theirs_s:.3f} s (best of {args.runs}), exit {theirs.returncode}")
-    print(f"ratio ours/theirs: {ours_s / theirs_s:.2f}")
+    print(line("model-index validate --no-cross-check:", ours_t, args.runs))
+    if base:
+        base_t = best(timings["base"])
+        print(line(f"  the same at {args.base}:", base_t, args.runs))
+    print(line(f"mi check ({PEER}, one Import root):", theirs_t, args.runs))
+    print(f"ratio ours/theirs: wall {ours_t.wall / theirs_t.wall:.2f}, CPU {ours_t.cpu / theirs_t.cpu:.2f}"
+          + (f"; at {args.base}: wall {base_t.wall / theirs_t.wall:.2f}, CPU {base_t.cpu / theirs_t.cpu:.2f}"
+             if base else ""))
     print(f"ours reported:   {s['files']} files, {s['models']} models, {s['collections']} collections; "
           f"{s['errors']} errors, {s['warnings']} warnings, {s['infos']} infos, each with file:line:column")
     print("                 by rule: " + ", ".join(f"{code} {n}" for code, n in sorted(codes.items())))

@@ -5,16 +5,17 @@ from __future__ import annotations
 import os
 import secrets
 import sys
-import traceback
 from pathlib import Path
 
 import click
 
-from . import __version__, files
+from . import __version__, collector, files
 from .config import Config, ConfigError, check_selectors, load_config
-from .lint import Options, validate
 from .escape.terminal import printable
 from .report import FORMATS, format_report, format_statistics, resolve_format, write_job_summary
+
+# The pipeline (schema, pydantic, YAML) is imported by the commands that run it, so that --help,
+# --version and `rules` start fast.
 
 EXIT_OK, EXIT_ERRORS, EXIT_FAILURE = 0, 1, 2
 
@@ -32,6 +33,8 @@ class _Main(click.Group):
             raise
         except Exception as error:  # an internal failure must not look like "the cards have errors"
             if ctx.params.get("debug"):
+                import traceback
+
                 click.echo(traceback.format_exc(), err=True, nl=False)
             click.echo(f"model-index: internal error: {type(error).__name__}: {printable(str(error))}"
                        " (run with --debug or MODEL_INDEX_DEBUG=1 for the traceback)", err=True)
@@ -107,10 +110,13 @@ def use_color(output_file: Path | None) -> bool:
 @click.option("--changed-since", metavar="REF",
               help="Cross-check only the models of cards changed since this git ref (static rules still see "
                    "every card); problems on those cards are reported first.")
+@collector.paused()  # the report too is made among all the cards' objects
 def validate_command(paths, output_format, output_file, strict, exit_zero, statistics, select, ignore, config_file,
                      cross_check, no_cross_check, cache_dir, no_cache, results, fix, unsafe_fixes, diff,
                      progress, baseline_file, write_baseline, changed_since) -> None:
     """Validate the model-index metadata of every card under PATHS."""
+    from .lint import Options, validate
+
     if write_baseline and (fix or diff):
         raise click.UsageError("--write-baseline records the findings as they are; it does not go with --fix or --diff")
     config = configure(config_file, select, ignore)
@@ -198,12 +204,13 @@ def _changed_files(ref: str) -> frozenset[str]:
 MAX_FIX_PASSES = 10
 
 
-def _fix_passes(paths, config: Config, options: Options, index, result, unsafe_fixes: bool):
+def _fix_passes(paths, config: Config, options, index, result, unsafe_fixes: bool):
     """Apply the fixes that apply, in memory, validating the fixed texts again after each pass
     until none applies (fixes that overlap one taken wait for the next pass, as in ruff). Nothing
     is written: returns the last pass's index and result, and what the passes did to each file."""
     from .fix import Passes
     from .index import load
+    from .lint import validate
 
     passes = Passes(index.texts)
     for _ in range(MAX_FIX_PASSES):
@@ -223,11 +230,12 @@ def _show_diff(plans) -> int:
     return EXIT_ERRORS if plans else EXIT_OK
 
 
-def _write(paths, config: Config, options: Options, index, result, plans):
+def _write(paths, config: Config, options, index, result, plans):
     """Write the fixed files once; say what was done. A file changed on disk since it was read is
     left alone, and one that cannot be written (a link, read-only, a full disk) is left intact;
     then the report is of the files as they are, and the run says whether a file went unwritten."""
     from .fix import write_plans
+    from .lint import validate
 
     outcome = write_plans(plans)
     for path in outcome.stale_files:

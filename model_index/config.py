@@ -12,12 +12,12 @@ from typing import Any
 
 from . import files
 from .diagnostics import Severity
-from .index import SKIPPED_DIRS
 from .rules import Rule, all_rules
-from .schema import EXTRA_KEY_SCOPES, EXTRA_KEY_TYPES, extra_key
 
 # Folders the walk skips unless `exclude` says otherwise: hidden ones, virtual environments, built sites.
-DEFAULT_EXCLUDE = [".*/", *sorted(f"{name}/" for name in SKIPPED_DIRS if not name.startswith("."))]
+# The same as the folder walk's own default (`index.SKIPPED_DIRS`; a test holds them equal), written
+# out so that reading the settings does not load the pipeline.
+DEFAULT_EXCLUDE = [".*/", "__pycache__/", "node_modules/", "site/", "venv/"]
 
 
 class ConfigError(Exception):
@@ -211,6 +211,8 @@ def from_table(table: dict[str, Any], where: str = "[tool.model-index]") -> "Con
 
 def _extra_keys(declarations: dict[str, Any], where: str) -> dict[str, str]:
     """The `extra-keys` table, each type and scope checked."""
+    from .schema import EXTRA_KEY_SCOPES, EXTRA_KEY_TYPES, extra_key  # the pipeline's, loaded when declared
+
     for declaration, kind in declarations.items():
         if not isinstance(kind, str) or kind not in EXTRA_KEY_TYPES:
             raise ConfigError(f"{where}: extra-keys '{declaration}' has the unknown type {kind!r}"

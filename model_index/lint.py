@@ -11,6 +11,7 @@ from typing import Callable, Iterable
 import yaml
 
 from . import baseline as baseline_mod
+from . import collector
 from . import index as index_mod
 from . import suppress
 from .config import Config
@@ -36,6 +37,7 @@ class Options:
         return self.changed is None or os.path.realpath(path) in self.changed
 
 
+@collector.paused()
 def validate(paths: Iterable[str | Path], config: Config | None = None, options: Options | None = None,
              index: Index | None = None) -> tuple[Index, Result]:
     """Check every card under `paths`; returns the index and the run's diagnostics."""

@@ -12,7 +12,6 @@ import click
 from . import files
 from .escape.terminal import printable
 from .extras import install_hint, missing
-from .index import load
 
 
 @click.command("render")
@@ -35,6 +34,7 @@ def render_command(docs_dir: Path, out_dir: Path, cards: str, templates: Path | 
     if "jinja2" in missing("docs"):  # rendering needs Jinja2, which the docs extra installs
         _say(f"render needs the docs extra: {install_hint('docs')}")
         sys.exit(2)
+    from .index import load
     from .render import Site, asset_files, names, script_paths, style_paths  # Jinja2 only when rendering
 
     _refuse_nested(docs_dir, out_dir)

@@ -98,15 +98,16 @@ def test_the_diff_stops_workflow_commands_under_github_actions(run, tmp_path):
 
 
 def test_notices_are_inert(run, tmp_path, monkeypatch):
-    def notice(paths, config, options):
-        from model_index.index import load
-        from model_index.lint import validate
+    from model_index import lint
 
-        index, result = validate(paths, config, options, load(paths))
+    validate = lint.validate
+
+    def notice(paths, config, options, index=None):
+        index, result = validate(paths, config, options, index)
         result.notices.append(f"a notice about {HOSTILE}\n::error::x")
         return index, result
 
-    monkeypatch.setattr(cli, "validate", notice)
+    monkeypatch.setattr(lint, "validate", notice)
     (tmp_path / "card.md").write_text(CARD, encoding="utf-8")
     err = run("card.md").stderr
     assert "owned" in err and not RAW_CONTROL.search(err.replace("\n", ""))

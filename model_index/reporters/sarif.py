@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from importlib import metadata
 from pathlib import Path, PurePath
 from urllib.parse import quote
 
@@ -39,6 +38,8 @@ def as_sarif(result: Result, texts: dict[str, str], color: bool = False) -> str:
 
 def documentation_url() -> str | None:
     """The project's documentation address from its package metadata (ending in a slash), if any."""
+    from importlib import metadata  # slow to import: only SARIF needs it
+
     try:
         urls = metadata.metadata(DISTRIBUTION).get_all("Project-URL") or []
     except metadata.PackageNotFoundError:

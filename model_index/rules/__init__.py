@@ -4,6 +4,10 @@ A rule is a function ``check(index) -> Iterable[Finding]`` registered with `@rul
 its user documentation (the site's rules page and ``model-index rules`` print it). Codes that a
 stage produces while loading or cross-checking are registered with `declare`, so that they can be
 selected, ignored and documented like any other.
+
+Rule modules import the schema (pydantic) and the index inside their checks, not at the top: the
+registry (codes, names, severities, docs) then loads in milliseconds, for `model-index rules`,
+`--help` and the configuration.
 """
 
 from __future__ import annotations

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
-from .. import schema
 from ..diagnostics import Finding
-from ..index import Index
-from ..schema import EXTRA_KEY_TYPES, extra_key
 from . import declare, walk
+
+if TYPE_CHECKING:
+    from ..index import Index
 
 declare("MI000", "unreadable-file", "error", """
     The file cannot be read (it does not exist, is not UTF-8 text, or is binary), or is not read.
@@ -98,8 +98,10 @@ declare("MI009", "unused-suppression", "warning", """
 def unknown_keys(index: Index, extra_keys: dict[str, str]) -> Iterator[Finding]:
     """MI008 for each key that neither the schema nor `extra_keys` (declaration → type, see
     `schema.extra_key`) knows; MI002 for a declared key whose value is not of its declared type."""
+    from .. import schema
+
     declared = {(scope, schema.comparable_key(key)): kind
-                for (scope, key), kind in ((extra_key(d), kind) for d, kind in extra_keys.items())}
+                for (scope, key), kind in ((schema.extra_key(d), kind) for d, kind in extra_keys.items())}
     top_level = schema.aliases(schema.ModelIndex)
     for block in index.blocks:
         data = block.tree.data if block.tree else None
@@ -136,6 +138,8 @@ def unknown_keys(index: Index, extra_keys: dict[str, str]) -> Iterator[Finding]:
 
 def _has_type(value: Any, kind: str) -> bool:
     """Whether a declared key's value is of its type; an empty value is empty-value's (MI205)."""
+    from ..schema import EXTRA_KEY_TYPES
+
     return value is None or EXTRA_KEY_TYPES[kind].accepts(value)
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
-from .. import schema
 from ..diagnostics import Finding
-from ..index import Entity, ImportRef, Index
 from . import rule, walk
+
+if TYPE_CHECKING:
+    from ..index import Entity, ImportRef, Index
 
 
 @rule("MI101", "unknown-collection", "error")
@@ -84,6 +85,8 @@ def incomplete_result(index: Index) -> Iterator[Finding]:
     Example: `Results: [{Task: Image Classification, Metrics: {Top 1 Accuracy: 80.1%}}]` has no
     `Dataset`.
     """
+    from .. import schema
+
     for model in index.models:
         for at, result in walk.typed(model, schema.Result):
             missing = [key for key in ("Task", "Dataset", "Metrics") if walk.is_blank(result.get(key))]
@@ -101,6 +104,8 @@ def non_numeric_metric(index: Index) -> Iterator[Finding]:
 
     Example: `Top 1 Accuracy: about 80`.
     """
+    from .. import schema
+
     for model in index.models:
         for at, result in walk.typed(model, schema.Result):
             metrics = result.get("Metrics")

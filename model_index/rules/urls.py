@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 from urllib.parse import urlsplit
 
 from ..diagnostics import Finding
-from ..index import Index
 from . import rule, walk
+
+if TYPE_CHECKING:
+    from ..index import Index
 
 # Keys whose string value is always a link, and keys whose value is a link when it looks like one
 # (README and Config are often paths in the repository; Paper may be a title).

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
-from .. import schema
 from ..diagnostics import Applicability, Finding
-from ..index import Index
 from . import rule, walk
+
+if TYPE_CHECKING:
+    from ..index import Index
 
 # Sizes and counts: zero or less is always a mistake.
 POSITIVE_KEYS = ("Parameters", "FLOPs", "File Size", "Epochs", "Batch Size", "Minibatch Size", "Layers",
@@ -27,6 +28,8 @@ def number_as_string(index: Index) -> Iterator[Finding]:
 
     Example: `Image Size: '480'` → `Image Size: 480`.
     """
+    from .. import schema
+
     numeric = schema.numeric_keys(schema.Metadata)
     for entity in index.entities:
         for at, key, value in walk.metadata_values(entity, numeric):
@@ -45,6 +48,8 @@ def non_positive(index: Index) -> Iterator[Finding]:
 
     Example: `Parameters: 0` (often a placeholder that was never filled in).
     """
+    from .. import schema
+
     for entity in index.entities:
         for at, key, value in walk.metadata_values(entity, POSITIVE_KEYS):
             number = schema.as_number(value)
@@ -61,6 +66,8 @@ def crop_pct_range(index: Index) -> Iterator[Finding]:
 
     Example: `Crop Pct: 87.5` instead of `Crop Pct: 0.875`.
     """
+    from .. import schema
+
     for entity in index.entities:
         for at, key, value in walk.metadata_values(entity, ("Crop Pct",)):
             number = schema.as_number(value)

@@ -2,6 +2,9 @@
 
 Rules read the raw data (what the card says) rather than the validated nodes: validation drops
 invalid values, and a rule about a value must still see it where the card wrote it.
+
+The schema (pydantic) is imported when a walk first needs it, so that reading the rule registry
+(`model-index rules`, `--help`) does not load it.
 """
 
 from __future__ import annotations
@@ -9,17 +12,27 @@ from __future__ import annotations
 import difflib
 import functools
 import types
-from typing import Any, Iterable, Iterator, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Union, get_args, get_origin
 
-from .. import schema
-from ..index import Entity
+if TYPE_CHECKING:
+    from .. import schema
+    from ..index import Entity
 
 # Keys whose absence or emptiness the structure rules report (missing-name, incomplete-result).
 REQUIRED_KEYS = frozenset({"Name", "Task", "Dataset", "Metrics"})
 
 
+@functools.cache
+def _schema():
+    """The schema module, imported when a check first needs it (cached: checks walk every entity)."""
+    from .. import schema
+
+    return schema
+
+
 def mappings(entity: Entity) -> Iterator[tuple[tuple, type[schema.Node], dict]]:
     """Every mapping of `entity` that the schema types: (key path, node type, raw mapping)."""
+    schema = _schema()
     root = schema.Model if entity.kind == "model" else schema.Collection
     yield from _mappings(root, entity.raw, ())
 
@@ -48,7 +61,7 @@ def _children(node: type[schema.Node]) -> tuple[tuple[str, type[schema.Node], bo
 
 def _node_type(annotation: Any) -> tuple[type[schema.Node] | None, bool]:
     """The schema node an annotation holds, and whether it holds a list of them."""
-    if isinstance(annotation, type) and issubclass(annotation, schema.Node):
+    if isinstance(annotation, type) and issubclass(annotation, _schema().Node):
         return annotation, False
     if get_origin(annotation) is list:
         return _node_type(get_args(annotation)[0])[0], True
@@ -71,7 +84,7 @@ def metadata_values(entity: Entity, keys: Iterable[str]) -> Iterator[tuple[tuple
     """(key path, key, raw value) of the entries of `entity`'s Metadata
     whose key is one of `keys`."""
     wanted = set(keys)
-    for at, mapping in typed(entity, schema.Metadata):
+    for at, mapping in typed(entity, _schema().Metadata):
         for key, value in mapping.items():
             if key in wanted:
                 yield at + (key,), key, value

@@ -1,0 +1,55 @@
+"""Shared by the benchmarks that compare this checkout with an earlier commit, in one run.
+
+`code_at(commit, folder)` writes that commit's `model_index/` package into `folder` (git archive: the
+repository and its worktrees are left alone); `timed(command, pythonpath)` runs a command with
+that package first on the path and measures it: wall time, CPU time (user + system of the child)
+and peak memory. On a shared machine CPU time is the steadier of the two.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import tarfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Timing:
+    wall: float
+    cpu: float
+    peak_mb: float
+    exit: int
+
+
+def code_at(commit: str, folder: Path) -> Path:
+    """`commit`'s model_index package, written under `folder`; returns the folder to put on PYTHONPATH."""
+    archive = subprocess.run(["git", "archive", "--format=tar", commit, "model_index"], cwd=ROOT,
+                             capture_output=True, check=True).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(folder, filter="data")
+    return folder
+
+
+def timed(command: list[str], pythonpath: Path, cwd: Path, output: Path | None = None) -> Timing:
+    """Run `command` in `cwd` with `pythonpath` first on the module path (stdout to `output`, or
+    discarded). `cwd` must not hold a model_index package: `python -m` puts it first on the path."""
+    env = dict(os.environ, PYTHONPATH=str(pythonpath))
+    with open(output or os.devnull, "wb") as sink:
+        start = time.perf_counter()
+        child = subprocess.Popen(command, env=env, cwd=cwd, stdout=sink, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    return Timing(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, child.returncode)
+
+
+def best(timings: list[Timing]) -> Timing:
+    """The fastest of repeated runs (wall and CPU each at their minimum, memory at its maximum)."""
+    return Timing(min(t.wall for t in timings), min(t.cpu for t in timings), max(t.peak_mb for t in timings),
+                  timings[-1].exit)
