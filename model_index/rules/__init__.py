@@ -5,9 +5,9 @@ its user documentation (the site's rules page and ``model-index rules`` print it
 stage produces while loading or cross-checking are registered with `declare`, so that they can be
 selected, ignored and documented like any other.
 
-Rule modules import the schema (pydantic) and the index inside their checks, not at the top: the
-registry (codes, names, severities, docs) then loads in milliseconds, for `model-index rules`,
-`--help` and the configuration.
+Rule modules read the schema's shape as plain data (`model_index.shape`), never pydantic, and
+import the index only for type checking: the registry (codes, names, severities, docs) then loads
+in milliseconds, for `model-index rules`, `--help` and the configuration.
 """
 
 from __future__ import annotations
