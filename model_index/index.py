@@ -133,7 +133,12 @@ class Layout:
     bare: dict[Span, Span | None]
 
     @classmethod
-    def of(cls, tree: Tree, lines: list[str]) -> "Layout":
+    def of(cls, tree: Tree, lines: list[str], text: str) -> "Layout | None":
+        """The layout of a block of `text` whose tree is `tree`, in a file of `lines`; None when
+        there is nothing to say: without a `*` a text has no alias, so no two keys share a span,
+        and without `&` or `!` no value is written after an anchor or a tag."""
+        if "*" not in text and "&" not in text and "!" not in text:
+            return None
         seen: set[Span] = set()
         shared: set[Span] = set()
         for path, span in tree.spans.items():
@@ -182,6 +187,7 @@ class Index:
     imports: list[ImportRef] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     texts: dict[str, str] = field(default_factory=dict)
+    shared: dict[Any, Any] = field(default_factory=dict, repr=False)  # what rules work out once a run (rules.once)
 
     @property
     def entities(self) -> list[Entity]:
@@ -299,7 +305,7 @@ class _Loader:
         if tree is None or tree.data is None:
             return
         data = tree.data
-        layout = Layout.of(tree, lines)
+        layout = Layout.of(tree, lines, block.text)
         if isinstance(data, list):  # an imported file may be a bare list of models
             self._entities("model", "Models", block, tree, (), data, layout)
             return
@@ -325,7 +331,7 @@ class _Loader:
         self._entities("model", "Models", block, tree, ("Models",), data.get("Models"), layout)
 
     def _entities(self, kind: str, key: str, block: Block, tree: Tree, at: tuple, items: Any,
-                  layout: Layout) -> None:
+                  layout: Layout | None) -> None:
         if items is None:
             return
         if not isinstance(items, list):
@@ -366,7 +372,7 @@ class _Loader:
         for match in matches:
             self.add(match, explicit=True, root=root)
 
-    def _hugging_face(self, block: Block, tree: Tree, entries: Any, layout: Layout) -> None:
+    def _hugging_face(self, block: Block, tree: Tree, entries: Any, layout: Layout | None) -> None:
         """Hugging Face front matter: `model-index: [{name, results: [{task, dataset, metrics}]}]`."""
         if not isinstance(entries, list):
             self._schema_error(block, tree, ("model-index",), "model-index must be a list")

@@ -135,5 +135,17 @@ def to_yaml(value, style: str | None = None) -> str:
         if style == "'":
             return "'" + value.replace("'", "''") + "'"
         return json.dumps(value, ensure_ascii=False)  # a JSON string is a double-quoted YAML scalar
-    text = yaml.safe_dump(value, default_flow_style=True, width=10_000, allow_unicode=True).strip()
-    return text[: -len("...")].strip() if text.endswith("...") else text
+    key = (type(value), repr(value))  # repr tells -0.0 from 0.0, and 1 from 1.0 and True
+    text = _DUMPED.get(key)
+    if text is None:
+        if len(_DUMPED) >= _REMEMBERED:
+            _DUMPED.clear()
+        text = yaml.safe_dump(value, default_flow_style=True, width=10_000, allow_unicode=True).strip()
+        text = _DUMPED[key] = text[: -len("...")].strip() if text.endswith("...") else text
+    return text
+
+
+# `to_yaml` of the values written lately: fixes repeat the same few (224, 0.875, ...), and a dump
+# runs PyYAML's whole emitter.
+_DUMPED: dict[tuple[type, str], str] = {}
+_REMEMBERED = 4096

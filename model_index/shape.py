@@ -23,6 +23,11 @@ def aliases(node: str) -> tuple[str, ...]:
     return tuple(NODES[node])
 
 
+def knows(node: str, key: str) -> bool:
+    """Whether `key` (canonical) is a key of `node`."""
+    return key in NODES[node]
+
+
 def comparable_key(key: str) -> str:
     """The form in which the format compares keys: case, spaces, `_` and `-` do not matter."""
     return re.sub(r"[\s_-]+", "", key).lower()

@@ -119,21 +119,24 @@ def unknown_keys(index: Index, extra_keys: dict[str, str]) -> Iterator[Finding]:
                                   span=block.tree.span((key,)), actual=data[key])
     for entity in index.entities:
         for at, node, mapping in walk.mappings(entity):
-            known = shape.aliases(node)
-            scope = next((step for step in reversed(at) if isinstance(step, str)),
-                         "Models" if entity.kind == "model" else "Collections")
             for key, value in mapping.items():
-                if key in known:
+                if shape.knows(node, key):
                     continue
                 written = entity.tree.written.get(entity.base + at + (key,), key)
                 comparable = shape.comparable_key(key)
-                kind = declared.get((scope, comparable)) or declared.get((None, comparable))
+                kind = declared.get((_scope(entity, at), comparable)) or declared.get((None, comparable))
                 if kind is None:
                     yield Finding("MI008", f"unknown key '{written}'", entity=entity, at=at + (key,),
-                                  actual=written, suggestion=walk.closest(written, known), on_key=True)
+                                  actual=written, suggestion=walk.closest(written, shape.aliases(node)), on_key=True)
                 elif not _has_type(value, kind):
                     yield Finding("MI002", _type_message(written, kind, value), entity=entity, at=at + (key,),
                                   actual=value)
+
+
+def _scope(entity, at: tuple) -> str:
+    """The extra-keys scope of a mapping of `entity` at `at`: its nearest key, else the entity's list."""
+    return next((step for step in reversed(at) if isinstance(step, str)),
+                "Models" if entity.kind == "model" else "Collections")
 
 
 def _has_type(value: Any, kind: str) -> bool:

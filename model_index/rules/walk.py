@@ -40,17 +40,22 @@ def metadata_values(entity: Entity, keys: Iterable[str]) -> Iterator[tuple[tuple
                 yield at + (key,), key, value
 
 
-def leaves(value: Any, at: tuple = ()) -> Iterator[tuple[tuple, Any]]:
-    """Every scalar below `value`, with its key path."""
+def leaves(value: Any, at: tuple = ()) -> list[tuple[tuple, Any]]:
+    """Every scalar below `value`, with its key path, in the order the card writes them."""
+    found: list[tuple[tuple, Any]] = []
+    _leaves(value, at, found)
+    return found
+
+
+def _leaves(value: Any, at: tuple, found: list) -> None:
     if isinstance(value, dict):
-        items: Iterable = value.items()
+        for step, child in value.items():
+            _leaves(child, at + (step,), found)
     elif isinstance(value, list):
-        items = enumerate(value)
+        for step, child in enumerate(value):
+            _leaves(child, at + (step,), found)
     else:
-        yield at, value
-        return
-    for step, child in items:
-        yield from leaves(child, at + (step,))
+        found.append((at, value))
 
 
 def is_blank(value: Any) -> bool:
