@@ -6,6 +6,7 @@ spares a valid card the schema's validation; none of this needs pydantic.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -19,11 +20,22 @@ INTEGER_TEXT = r"^\s*[+-]?[0-9][0-9,_]*(\.0+)?\s*%?\s*$"
 
 def parse_number(value: Any) -> Any:
     """Read numbers written as strings: ``'0.875'``, ``'25,557,032'``, ``'80.05%'``."""
-    if isinstance(value, str):
-        text = value.strip().rstrip("%").strip()
-        if text and _NUMBER.match(text) and any(c.isdigit() for c in text):
-            number = float(text.replace(",", "").replace("_", ""))
-            return int(number) if number.is_integer() and "." not in text and "e" not in text.lower() else number
+    if type(value) is str and len(value) <= 32:
+        return _parse_short(value)
+    return _parse_text(value) if isinstance(value, str) else value
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_short(value: str) -> Any:
+    """`_parse_text`, remembered: cards repeat the same few numbers ('224', '0.875')."""
+    return _parse_text(value)
+
+
+def _parse_text(value: str) -> Any:
+    text = value.strip().rstrip("%").strip()
+    if text and _NUMBER.match(text) and any(c.isdigit() for c in text):
+        number = float(text.replace(",", "").replace("_", ""))
+        return int(number) if number.is_integer() and "." not in text and "e" not in text.lower() else number
     return value
 
 

@@ -63,7 +63,10 @@ def _integer(value: Any) -> bool:
 
 
 def _words(value: Any) -> bool:
-    return type(value) is str or type(value) is list and all(type(item) is str for item in value)
+    return type(value) is str or type(value) is list and _STRINGS.issuperset(map(type, value))
+
+
+_STRINGS = frozenset({str})
 
 
 def _metric(value: Any) -> bool:

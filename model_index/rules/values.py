@@ -104,8 +104,8 @@ def empty_value(index: Index) -> Iterator[Finding]:
     Example: `Training Time: ''`.
     """
     for entity in index.entities:
-        for at, value in walk.leaves(entity.raw):
-            if walk.is_blank(value) and not _reported_elsewhere(entity, at):
+        for at, value in walk.blank_leaves(entity.raw):
+            if not _reported_elsewhere(entity, at):
                 yield Finding("MI205", f"{entity.field_name(at)} is empty", entity=entity, at=at, actual=value)
 
 

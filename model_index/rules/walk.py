@@ -8,7 +8,8 @@ are named as in `model_index.shape` (`Metadata`, `Result`, ...), which needs no 
 from __future__ import annotations
 
 import difflib
-from typing import TYPE_CHECKING, Any, Iterable, Iterator
+import functools
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 if TYPE_CHECKING:
     from ..index import Entity
@@ -43,18 +44,25 @@ def metadata_values(entity: Entity, keys: Iterable[str]) -> Iterator[tuple[tuple
 def leaves(value: Any, at: tuple = ()) -> list[tuple[tuple, Any]]:
     """Every scalar below `value`, with its key path, in the order the card writes them."""
     found: list[tuple[tuple, Any]] = []
-    _leaves(value, at, found)
+    _leaves(value, at, found, lambda leaf: True)
     return found
 
 
-def _leaves(value: Any, at: tuple, found: list) -> None:
-    if isinstance(value, dict):
-        for step, child in value.items():
-            _leaves(child, at + (step,), found)
-    elif isinstance(value, list):
-        for step, child in enumerate(value):
-            _leaves(child, at + (step,), found)
-    else:
+def blank_leaves(value: Any) -> list[tuple[tuple, Any]]:
+    """The scalars below `value` that are null or blank strings, with their key paths."""
+    found: list[tuple[tuple, Any]] = []
+    _leaves(value, (), found, is_blank)
+    return found
+
+
+def _leaves(value: Any, at: tuple, found: list, wanted: Callable[[Any], bool]) -> None:
+    if isinstance(value, (dict, list)):
+        for step, child in value.items() if isinstance(value, dict) else enumerate(value):
+            if isinstance(child, (dict, list)):
+                _leaves(child, at + (step,), found, wanted)
+            elif wanted(child):
+                found.append((at + (step,), child))
+    elif wanted(value):
         found.append((at, value))
 
 
@@ -66,7 +74,13 @@ def is_blank(value: Any) -> bool:
 def closest(word: str, choices: Iterable[str], cutoff: float = 0.75) -> str | None:
     """The choice closest to `word` (case-insensitively), when one is close enough to suggest.
 
-    `cutoff` is difflib's similarity ratio a suggestion needs (0 to 1)."""
+    `cutoff` is difflib's similarity ratio a suggestion needs (0 to 1). Remembered: a zoo repeats
+    the same slips (`Bicubic` in a thousand models)."""
+    return _closest(word, tuple(choices), cutoff)
+
+
+@functools.lru_cache(maxsize=1024)
+def _closest(word: str, choices: tuple[str, ...], cutoff: float) -> str | None:
     by_lower = {choice.lower(): choice for choice in choices}
     found = difflib.get_close_matches(word.lower(), list(by_lower), n=1, cutoff=cutoff)
     return by_lower[found[0]] if found else None
