@@ -90,10 +90,13 @@ def _construction(unit: Unit) -> tuple[tuple, dict[str, Any]]:
 
 
 def _build(full_name: str, kwargs: dict[str, Any]):
+    """The model on the meta device, its initial values not written (`meta_init`)."""
     import timm
     import torch
 
-    with torch.device("meta"):
+    from .meta_init import SkipValueWrites
+
+    with torch.device("meta"), SkipValueWrites():
         return timm.create_model(full_name, pretrained=False, **kwargs).eval()
 
 
@@ -111,14 +114,10 @@ def _flops(model, size: int, channels: int) -> dict[str, Any]:
 
 
 def flops(model, size: int, channels: int = 3) -> int:
-    """FLOPs of one forward pass (FlopCounterMode: 2 per multiply-accumulate) on a meta tensor."""
-    import torch
-    from torch.utils.flop_counter import FlopCounterMode
+    """FLOPs of one forward pass (torch's formulas: 2 per multiply-accumulate) on a meta tensor."""
+    from .flop_count import count
 
-    counter = FlopCounterMode(display=False)
-    with counter, torch.no_grad():
-        model(torch.empty(1, channels, size, size, device="meta"))
-    return int(counter.get_total_flops())
+    return int(count(model, size, channels))
 
 
 def _describe(error: Exception) -> str:
