@@ -94,8 +94,11 @@ def use_color(output_file: Path | None) -> bool:
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff instead of writing them "
                                            "(exit 1 when there is something to fix).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: on a terminal).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Processes that measure models (default: one per CPU, as many as memory holds; "
+                   "1 measures in this process).")
 def validate_command(paths, output_format, output_file, strict, exit_zero, statistics, select, ignore, config_file,
-                     cross_check, no_cross_check, cache_dir, no_cache, results, fix, diff, progress) -> None:
+                     cross_check, no_cross_check, cache_dir, no_cache, results, fix, diff, progress, jobs) -> None:
     """Validate the model-index metadata of every card under PATHS."""
     config = configure(config_file, select, ignore)
     options = Options(
@@ -104,6 +107,7 @@ def validate_command(paths, output_format, output_file, strict, exit_zero, stati
         use_cache=not no_cache,
         results=str(results) if results else config.results,
         progress=sys.stderr.isatty() if progress is None else progress,
+        jobs=jobs,
     )
     index, result = validate(paths, config, options)
     if fix:

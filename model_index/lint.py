@@ -25,6 +25,7 @@ class Options:
     use_cache: bool = True
     results: str | None = None
     progress: bool = False
+    jobs: int | None = None  # measuring workers; None: as many as the machine holds, 1: in this process
 
 
 def validate(paths: Iterable[str | Path], config: Config | None = None, options: Options | None = None,

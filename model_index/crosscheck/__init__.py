@@ -13,10 +13,11 @@ from ..config import ConfigError
 from ..diagnostics import Finding, Result
 from ..schema import as_number
 from . import results as results_mod
+from .budget import FlopsBudget
 from .cache import Cache
 from .checks import Subject, check
 from .measure import FLOPS, MODEL, Unit
-from .parallel import measure_all
+from .parallel import measure_all, start_workers
 from .registry import Registry, build
 from .resolve import resolve
 
@@ -41,7 +42,8 @@ def run(index, options, result: Result) -> list[Finding]:
         return []
     table = results_mod.read(options.results) if options.results else None  # a bad path fails before measuring
     cache = Cache(options.cache_dir, options.use_cache)
-    registry = load_registry(cache)
+    registry = load_registry(cache, options.jobs)
+    budget = FlopsBudget(registry)
     findings: list[Finding] = []
     plans = []
     for entity in index.models:
@@ -50,15 +52,18 @@ def run(index, options, result: Result) -> list[Finding]:
         if resolution.full_name:
             result.resolved[entity] = resolution.full_name
             plans.append((entity, resolution, *units_for(entity, resolution, registry)))
-    facts = measure_all({unit for plan in plans for unit in plan[2:]}, cache, options.progress)
+            budget.offer(entity.path, *plans[-1][2:])
+    facts = measure_all({plan[2] for plan in plans} | budget.units, cache, options.progress, options.jobs)
+    if budget.notice():
+        notices.append(budget.notice())
     for entity, resolution, model_unit, flops_unit in plans:
         for unit in (model_unit, flops_unit):
-            notice = _notice(unit, facts[unit])
+            notice = _notice(unit, facts.get(unit, {}))
             if notice and notice not in notices:
                 notices.append(notice)
         model_facts = None if "error" in facts[model_unit] else facts[model_unit]
-        findings.extend(check(Subject(entity, resolution, registry, model_facts, facts[flops_unit].get("flops"),
-                                      flops_unit.image_size)))
+        findings.extend(check(Subject(entity, resolution, registry, model_facts,
+                                      facts.get(flops_unit, {}).get("flops"), flops_unit.image_size)))
     if table is not None:
         for entity, resolution, *_ in plans:
             names = [entity.value(("Metadata", "ID")), entity.name, resolution.full_name, resolution.arch]
@@ -76,11 +81,14 @@ def units_for(entity, resolution, registry: Registry) -> tuple[Unit, Unit]:
     return Unit(resolution.full_name, default, MODEL), Unit(resolution.full_name, declared, FLOPS)
 
 
-def load_registry(cache: Cache) -> Registry:
-    """timm's registry snapshot, from the cache when a readable one is there."""
+def load_registry(cache: Cache, workers: int | None = None) -> Registry:
+    """timm's registry snapshot, from the cache when a readable one is there. Building it imports
+    torch and timm; the measuring workers' fork server is started first, so that it imports them
+    at the same time (a run that builds the snapshot has models to measure too)."""
     cached = Registry.from_dict(cache.get("registry"))
     if cached is not None:
         return cached
+    start_workers(workers)
     registry = build()
     cache.put("registry", registry.as_dict())
     return registry

@@ -1,26 +1,27 @@
 """Measure many units: from the cache when it has them, else in a process pool over architectures.
 
 Workers start from a fresh interpreter (forkserver, else spawn), never by forking a parent that
-has run torch; each holds torch and timm (~700 MB), so there are at most `MAX_WORKERS`.
-A worker that dies (segfault, out-of-memory kill) breaks the pool: the groups it took down are
-measured again one at a time, and only a group that kills its worker again is given up, as an
-``{"error": ...}`` for each of its units (which the run reports as notices)."""
+has run torch. The pool has one worker per usable CPU, as many as the available memory holds
+(`capacity`), unless the caller gives a number; with one worker, units are measured in this
+process. A worker that dies (segfault, out-of-memory kill) breaks the pool: the groups it took
+down are measured again one at a time, and only a group that kills its worker again is given up,
+as an ``{"error": ...}`` for each of its units (which the run reports as notices)."""
 
 from __future__ import annotations
 
 import multiprocessing
-import os
 import sys
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Callable, Iterator
 
+from . import capacity
 from .cache import Cache
 from .measure import Unit, measure_architecture, valid
 
 PROGRESS_THRESHOLD = 8  # show a bar when at least this many units are measured
-MAX_WORKERS = 4  # each worker holds torch and timm
-PRELOAD = ["torch", "timm", "model_index.crosscheck.measure"]  # imported once, by the fork server
+PRELOAD = ["torch", "timm", "model_index.crosscheck.measure", "model_index.crosscheck.flop_count",
+           "model_index.crosscheck.meta_init"]  # imported once, by the fork server
 
 Measure = Callable[[list[Unit]], list]
 
@@ -42,7 +43,8 @@ def measure_all(units: set[Unit], cache: Cache, progress: bool = False, workers:
             groups.setdefault(unit.arch, []).append(unit)
     if not groups:
         return facts
-    bar = _bar(sum(len(g) for g in groups.values()), progress)
+    workers = worker_count(len(groups), workers)
+    bar = _bar(sum(len(g) for g in groups.values()), workers, progress)
     for unit, measured in _run(list(groups.values()), workers, measure):
         facts[unit] = measured
         if "error" not in measured:
@@ -55,12 +57,22 @@ def measure_all(units: set[Unit], cache: Cache, progress: bool = False, workers:
 
 
 def worker_count(groups: int, workers: int | None = None) -> int:
-    """`workers` if given, else one per CPU up to MAX_WORKERS; never more than there are groups."""
-    return max(min(workers or min(os.cpu_count() or 1, MAX_WORKERS), groups), 1)
+    """`workers` if given, else what the machine holds (`capacity`); never more than there are groups."""
+    return max(min(workers or capacity.automatic_workers(), groups), 1)
 
 
-def _run(groups: list[list[Unit]], workers: int | None, measure: Measure) -> Iterator[tuple[Unit, dict]]:
-    workers = worker_count(len(groups), workers)
+def start_workers(workers: int | None = None) -> None:
+    """Start the fork server now when a pool may be used, so that its import of torch and timm
+    runs while this process does something else (builds the registry snapshot). Nothing to do
+    for one worker, or where workers are spawned."""
+    context = _context()
+    if worker_count(sys.maxsize, workers) > 1 and context.get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+
+
+def _run(groups: list[list[Unit]], workers: int, measure: Measure) -> Iterator[tuple[Unit, dict]]:
     if workers <= 1:
         for group in groups:
             yield from measure(group)
@@ -118,11 +130,12 @@ def _context():
     return context
 
 
-def _bar(total: int, progress: bool):
+def _bar(total: int, workers: int, progress: bool):
     if not progress or total < PROGRESS_THRESHOLD:
         return None
     try:
         from tqdm import tqdm
     except ImportError:  # tqdm comes with timm's dependencies; without it there is simply no bar
         return None
-    return tqdm(total=total, desc="measuring models", unit="model", file=sys.stderr, leave=False)
+    where = f"{workers} workers" if workers > 1 else "in this process"
+    return tqdm(total=total, desc=f"measuring models ({where})", unit="model", file=sys.stderr, leave=False)

@@ -1,0 +1,123 @@
+"""The measuring pool: sized by the machine's CPUs and memory, overridden by --jobs, started
+early on a cold run, and never imported on a warm one."""
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from model_index import crosscheck
+from model_index.cli import main
+from model_index.crosscheck import capacity, parallel
+
+GiB = 2**30
+
+
+def fake_files(monkeypatch, files):
+    monkeypatch.setattr(capacity, "_read", lambda path: files.get(str(path), ""))
+
+
+def test_one_worker_per_cpu_as_many_as_memory_holds(monkeypatch):
+    monkeypatch.setattr(capacity, "usable_cpus", lambda: 16)
+    monkeypatch.setattr(capacity, "available_memory", lambda: 3 * capacity.WORKER_MEMORY + 1)
+    assert capacity.automatic_workers() == 3
+    monkeypatch.setattr(capacity, "available_memory", lambda: 64 * GiB)
+    assert capacity.automatic_workers() == 16
+    monkeypatch.setattr(capacity, "available_memory", lambda: 100)
+    assert capacity.automatic_workers() == 1
+    monkeypatch.setattr(capacity, "available_memory", lambda: None)  # memory unknown: CPUs decide
+    assert capacity.automatic_workers() == 16
+
+
+def test_available_memory_is_the_least_of_what_linux_and_the_cgroup_allow(monkeypatch):
+    meminfo = "MemTotal:       32000000 kB\nMemFree:         1000000 kB\nMemAvailable:   20000000 kB\n"
+    fake_files(monkeypatch, {"/proc/meminfo": meminfo})
+    assert capacity.available_memory() == 20_000_000 * 1024
+    fake_files(monkeypatch, {"/proc/meminfo": meminfo, "/sys/fs/cgroup/memory.max": f"{4 * GiB}\n",
+                             "/sys/fs/cgroup/memory.current": f"{1 * GiB}\n"})
+    assert capacity.available_memory() == 3 * GiB
+    fake_files(monkeypatch, {"/proc/meminfo": meminfo, "/sys/fs/cgroup/memory.max": "max\n"})
+    assert capacity.available_memory() == 20_000_000 * 1024
+
+
+def test_available_memory_falls_back_to_sysconf_then_to_nothing(monkeypatch):
+    fake_files(monkeypatch, {})
+    monkeypatch.setattr(os, "sysconf", lambda name: {"SC_AVPHYS_PAGES": 1000, "SC_PAGE_SIZE": 4096}[name])
+    assert capacity.available_memory() == 4_096_000
+
+    def no_such_variable(name):
+        raise ValueError(name)
+
+    monkeypatch.setattr(os, "sysconf", no_such_variable)
+    assert capacity.available_memory() is None
+
+
+def test_a_cgroup_cpu_quota_bounds_the_cpus(monkeypatch):
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(64)), raising=False)
+    fake_files(monkeypatch, {"/sys/fs/cgroup/cpu.max": "250000 100000\n"})
+    assert capacity.usable_cpus() == 3
+    fake_files(monkeypatch, {"/sys/fs/cgroup/cpu.max": "max 100000\n"})
+    assert capacity.usable_cpus() == 64
+
+
+def test_the_pool_never_has_more_workers_than_architectures(monkeypatch):
+    monkeypatch.setattr(capacity, "automatic_workers", lambda: 8)
+    assert parallel.worker_count(100) == 8 and parallel.worker_count(3) == 3
+    assert parallel.worker_count(100, workers=2) == 2 and parallel.worker_count(1, workers=4) == 1
+
+
+def test_jobs_reaches_the_measuring(tmp_path, monkeypatch):
+    if not crosscheck.available():
+        pytest.skip("needs torch and timm")
+    seen = []
+    monkeypatch.setattr(crosscheck, "measure_all", lambda units, cache, progress, workers: seen.append(workers) or {
+        unit: {"error": "not measured in this test"} for unit in units})
+    card = tmp_path / "card.md"
+    card.write_text("<!--\nType: model-index\nModels:\n- Name: resnet18\n-->\n", encoding="utf-8")
+    runner = CliRunner()
+    for args, workers in ((["--jobs", "3"], 3), ([], None)):
+        runner.invoke(main, ["validate", str(card), "--cache-dir", str(tmp_path / "cache"), *args])
+        assert seen.pop() == workers
+
+
+def run_script(code):
+    done = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True,
+                          timeout=600, cwd=Path(__file__).parents[1], env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip().splitlines()[-1]
+
+
+@pytest.mark.timm
+def test_a_cold_run_starts_the_fork_server_before_importing_torch_and_a_warm_one_imports_nothing(tmp_path):
+    if not crosscheck.available():
+        pytest.skip("needs torch and timm")
+    card = tmp_path / "card.md"
+    card.write_text("<!--\nType: model-index\nModels:\n- Name: resnet18\n  Metadata:\n    Parameters: 1\n"
+                    "- Name: efficientnet_b0\n-->\n", encoding="utf-8")
+    cold = run_script(f"""
+        import sys
+        from multiprocessing import forkserver
+        import model_index.crosscheck as crosscheck
+        from model_index.lint import Options, validate
+        build, order = crosscheck.build, []
+        def watched():
+            order.append(("fork server running", forkserver._forkserver._forkserver_pid is not None))
+            order.append(("torch imported", "torch" in sys.modules))
+            return build()
+        crosscheck.build = watched
+        _, result = validate([{str(card)!r}], options=Options(cache_dir={str(tmp_path / "cache")!r}, jobs=2))
+        print(order, [(d.code, d.span.line) for d in result.diagnostics if d.code.startswith("MI3")])
+        """)
+    assert cold == "[('fork server running', True), ('torch imported', False)] [('MI302', 6)]"
+    warm = run_script(f"""
+        import sys
+        from model_index.lint import Options, validate
+        _, result = validate([{str(card)!r}], options=Options(cache_dir={str(tmp_path / "cache")!r}))
+        print(sorted(m for m in ("torch", "timm") if m in sys.modules),
+              [(d.code, d.span.line) for d in result.diagnostics if d.code.startswith("MI3")])
+        """)
+    assert warm == "[] [('MI302', 6)]"
