@@ -92,32 +92,21 @@ def run_script(code):
 
 
 @pytest.mark.timm
-def test_a_cold_run_starts_the_fork_server_before_importing_torch_and_a_warm_one_imports_nothing(tmp_path):
+def test_with_a_pool_only_workers_import_torch_and_timm_cold_or_warm(tmp_path):
     if not crosscheck.available():
         pytest.skip("needs torch and timm")
     card = tmp_path / "card.md"
     card.write_text("<!--\nType: model-index\nModels:\n- Name: resnet18\n  Metadata:\n    Parameters: 1\n"
                     "- Name: efficientnet_b0\n-->\n", encoding="utf-8")
-    cold = run_script(f"""
-        import sys
-        from multiprocessing import forkserver
-        import model_index.crosscheck as crosscheck
-        from model_index.lint import Options, validate
-        build, order = crosscheck.build, []
-        def watched():
-            order.append(("fork server running", forkserver._forkserver._forkserver_pid is not None))
-            order.append(("torch imported", "torch" in sys.modules))
-            return build()
-        crosscheck.build = watched
-        _, result = validate([{str(card)!r}], options=Options(cache_dir={str(tmp_path / "cache")!r}, jobs=2))
-        print(order, [(d.code, d.span.line) for d in result.diagnostics if d.code.startswith("MI3")])
-        """)
-    assert cold == "[('fork server running', True), ('torch imported', False)] [('MI302', 6)]"
-    warm = run_script(f"""
-        import sys
-        from model_index.lint import Options, validate
-        _, result = validate([{str(card)!r}], options=Options(cache_dir={str(tmp_path / "cache")!r}))
-        print(sorted(m for m in ("torch", "timm") if m in sys.modules),
-              [(d.code, d.span.line) for d in result.diagnostics if d.code.startswith("MI3")])
-        """)
-    assert warm == "[] [('MI302', 6)]"
+
+    def run_with(cache, jobs):
+        return run_script(f"""
+            import sys
+            from model_index.lint import Options, validate
+            _, result = validate([{str(card)!r}], options=Options(cache_dir={str(tmp_path / cache)!r}, jobs={jobs}))
+            print(sorted(m for m in ("torch", "timm") if m in sys.modules),
+                  [(d.code, d.span.line) for d in result.diagnostics if d.code.startswith("MI3")])
+            """)
+
+    assert run_with("cache", 2) == run_with("cache", None) == "[] [('MI302', 6)]"  # cold, then warm
+    assert run_with("another", 1) == "['timm', 'torch'] [('MI302', 6)]"  # --jobs 1: measured here

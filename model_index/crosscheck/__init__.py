@@ -17,7 +17,7 @@ from .budget import FlopsBudget
 from .cache import Cache
 from .checks import Subject, check
 from .measure import FLOPS, MODEL, Unit
-from .parallel import measure_all, start_workers
+from .parallel import in_worker, measure_all
 from .registry import Registry, build
 from .resolve import resolve
 
@@ -83,13 +83,11 @@ def units_for(entity, resolution, registry: Registry) -> tuple[Unit, Unit]:
 
 def load_registry(cache: Cache, workers: int | None = None) -> Registry:
     """timm's registry snapshot, from the cache when a readable one is there. Building it imports
-    torch and timm; the measuring workers' fork server is started first, so that it imports them
-    at the same time (a run that builds the snapshot has models to measure too)."""
+    torch and timm, which the measuring workers import anyway, so a worker builds it (`in_worker`)."""
     cached = Registry.from_dict(cache.get("registry"))
     if cached is not None:
         return cached
-    start_workers(workers)
-    registry = build()
+    registry = in_worker(build, workers)
     cache.put("registry", registry.as_dict())
     return registry
 

@@ -2,10 +2,10 @@
 
 Workers start from a fresh interpreter (forkserver, else spawn), never by forking a parent that
 has run torch. The pool has one worker per usable CPU, as many as the available memory holds
-(`capacity`), unless the caller gives a number; with one worker, units are measured in this
-process. A worker that dies (segfault, out-of-memory kill) breaks the pool: the groups it took
-down are measured again one at a time, and only a group that kills its worker again is given up,
-as an ``{"error": ...}`` for each of its units (which the run reports as notices)."""
+(`capacity`), unless the caller gives a number; a pool size of 1 means this process measures.
+A worker that dies (segfault, out-of-memory kill) breaks the pool: the groups it took down are
+measured again one at a time, and only a group that kills its worker again is given up, as an
+``{"error": ...}`` for each of its units (which the run reports as notices)."""
 
 from __future__ import annotations
 
@@ -56,24 +56,35 @@ def measure_all(units: set[Unit], cache: Cache, progress: bool = False, workers:
     return facts
 
 
+def pool_size(workers: int | None = None) -> int:
+    """`workers` if given, else what the machine holds (`capacity`); 1 means this process measures."""
+    return workers or capacity.automatic_workers()
+
+
 def worker_count(groups: int, workers: int | None = None) -> int:
-    """`workers` if given, else what the machine holds (`capacity`); never more than there are groups."""
-    return max(min(workers or capacity.automatic_workers(), groups), 1)
+    """Workers for `groups` architectures: never more than there are groups; 0 when this process
+    measures them itself."""
+    size = pool_size(workers)
+    return min(size, groups) if size > 1 else 0
 
 
-def start_workers(workers: int | None = None) -> None:
-    """Start the fork server now when a pool may be used, so that its import of torch and timm
-    runs while this process does something else (builds the registry snapshot). Nothing to do
-    for one worker, or where workers are spawned."""
-    context = _context()
-    if worker_count(sys.maxsize, workers) > 1 and context.get_start_method() == "forkserver":
-        from multiprocessing import forkserver
+def in_worker(function: Callable[[], Any], workers: int | None = None) -> Any:
+    """`function()` run by a pool worker when workers fork from a server that imports torch and
+    timm anyway, so that this process need not import them too; else run here.
 
-        forkserver.ensure_running()
+    The server is started now, so a cold run pays for one import of torch and timm, not two (one
+    here for the registry snapshot, one in the server for the measuring)."""
+    if pool_size(workers) <= 1 or _context().get_start_method() != "forkserver":
+        return function()
+    try:
+        with ProcessPoolExecutor(max_workers=1, mp_context=_context()) as pool:
+            return pool.submit(function).result()
+    except BrokenProcessPool:  # the worker died: run it here, where an error can be reported
+        return function()
 
 
 def _run(groups: list[list[Unit]], workers: int, measure: Measure) -> Iterator[tuple[Unit, dict]]:
-    if workers <= 1:
+    if not workers:
         for group in groups:
             yield from measure(group)
         return
@@ -137,5 +148,5 @@ def _bar(total: int, workers: int, progress: bool):
         from tqdm import tqdm
     except ImportError:  # tqdm comes with timm's dependencies; without it there is simply no bar
         return None
-    where = f"{workers} workers" if workers > 1 else "in this process"
+    where = f"{workers} worker{'s' if workers > 1 else ''}" if workers else "in this process"
     return tqdm(total=total, desc=f"measuring models ({where})", unit="model", file=sys.stderr, leave=False)
