@@ -110,3 +110,10 @@ def test_with_a_pool_only_workers_import_torch_and_timm_cold_or_warm(tmp_path):
 
     assert run_with("cache", 2) == run_with("cache", None) == "[] [('MI302', 6)]"  # cold, then warm
     assert run_with("another", 1) == "['timm', 'torch'] [('MI302', 6)]"  # --jobs 1: measured here
+
+
+def test_the_progress_bar_says_who_measures():
+    pytest.importorskip("tqdm")
+    pooled, here = parallel._bar(10, 3, True), parallel._bar(10, 0, True)
+    assert "3 workers" in pooled.desc and "3" not in here.desc
+    pooled.close(), here.close()

@@ -23,7 +23,7 @@ import torch
 from torch.utils._python_dispatch import TorchDispatchMode
 from torch.utils.flop_counter import flop_registry
 
-REMEMBERED_CALLS = 200_000  # per process; all forgotten at once beyond that
+REMEMBERED_CALLS = 20_000  # per process (about 3 KB each); all forgotten at once beyond that
 UNREPEATABLE = {torch.Tag.nondeterministic_seeded, torch.Tag.dynamic_output_shape, torch.Tag.data_dependent_output}
 PLAIN_ARGUMENTS = (bool, int, float, complex, str, type(None), torch.dtype, torch.device, torch.layout,
                    torch.memory_format)
