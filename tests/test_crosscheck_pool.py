@@ -1,6 +1,7 @@
 """The measuring pool: sized by the machine's CPUs and memory, overridden by --jobs, started
 early on a cold run, and never imported on a warm one."""
 
+import multiprocessing
 import os
 import subprocess
 import sys
@@ -82,6 +83,19 @@ def test_jobs_reaches_the_measuring(tmp_path, monkeypatch):
     for args, workers in ((["--jobs", "3"], 3), ([], None)):
         runner.invoke(main, ["validate", str(card), "--cache-dir", str(tmp_path / "cache"), *args])
         assert seen.pop() == workers
+
+
+def dies_in_a_worker():
+    """Kills the process it runs in, unless that is the main process (as a segfault would)."""
+    if multiprocessing.parent_process() is not None:
+        os._exit(1)
+    return os.getpid()
+
+
+def test_what_a_dying_worker_was_to_run_is_run_here():
+    assert parallel.in_worker(os.getpid, workers=2) != os.getpid()  # run by a worker
+    assert parallel.in_worker(dies_in_a_worker, workers=2) == os.getpid()
+    assert parallel.in_worker(os.getpid, workers=1) == os.getpid()  # a pool of one: nothing forked
 
 
 def run_script(code):
