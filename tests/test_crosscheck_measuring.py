@@ -127,3 +127,27 @@ def test_models_whose_module_hooks_stopped_flop_counter_mode_are_counted(full_na
     assert set(counted) == {"flops"}
     # a transformer applies every weight to each of its tokens at least once: 2 FLOPs per use
     assert counted["flops"] > 2 * parameters
+
+
+def test_the_operators_flop_counter_mode_would_decompose_are_ones_it_counts_nothing_in():
+    """FlopCounterMode runs an operator's Python decomposition where torch has one that the
+    dispatcher itself does not use; the lean counter runs the operator. That gives the same totals
+    only while those operators contain no counted one. A torch that adds such an operator fails
+    here, so that it is looked at."""
+    from torch._C import DispatchKey
+
+    import torch._decomp  # noqa: F401  (registers the Python decompositions)
+
+    implicit = DispatchKey.CompositeImplicitAutograd
+    decomposed = set()
+    for qualified in torch._C._dispatch_get_all_op_names():  # "aten::name.overload", every one registered
+        namespace, _, full = qualified.partition("::")
+        name, _, overload = full.partition(".")
+        if namespace != "aten":
+            continue
+        op = getattr(getattr(torch.ops.aten, name), overload or "default")
+        if implicit in op.py_kernels and not torch._C._dispatch_has_kernel_for_dispatch_key(qualified, implicit):
+            decomposed.add(name)
+    assert decomposed <= {"native_batch_norm", "upsample_nearest1d", "upsample_nearest2d", "upsample_nearest3d",
+                          "_upsample_nearest_exact1d", "_upsample_nearest_exact2d", "_upsample_nearest_exact3d"}
+    assert "native_batch_norm" in decomposed  # the enumeration sees them

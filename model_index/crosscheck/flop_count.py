@@ -5,8 +5,8 @@
 2 FLOPs per multiply-accumulate; nothing for the rest). It is FlopCounterMode without its extras:
 no module tracking (whose hooks stop some models, e.g. CaiT and PiT, with "Expected gradient
 function to be set") and no decomposition of operators into Python reference code (the only
-operators that decomposition reaches here, batch norm and nearest upsampling, hold no counted
-operator), so both give the same totals.
+operators that decomposition reaches, in torch 2.14 batch norm and nearest upsampling, hold no
+counted operator; a test watches for others), so both give the same totals.
 
 On the meta device an operator's outputs are a pure function of its inputs' shapes, strides and
 dtypes and of its other arguments, and several meta kernels run as Python reference code (batch
