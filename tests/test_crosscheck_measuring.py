@@ -151,3 +151,12 @@ def test_the_operators_flop_counter_mode_would_decompose_are_ones_it_counts_noth
     assert decomposed <= {"native_batch_norm", "upsample_nearest1d", "upsample_nearest2d", "upsample_nearest3d",
                           "_upsample_nearest_exact1d", "_upsample_nearest_exact2d", "_upsample_nearest_exact3d"}
     assert "native_batch_norm" in decomposed  # the enumeration sees them
+
+
+def test_flops_that_cannot_be_counted_at_a_size_say_the_size_the_model_is_configured_for():
+    atto = "convnext_atto.d2_in1k"
+    configured = timm.models.get_pretrained_cfg(atto).input_size[-1]
+    facts = dict(measure.measure_architecture([Unit(atto, 17, FLOPS), Unit(atto, configured, FLOPS)]))
+    assert set(facts[Unit(atto, configured, FLOPS)]) == {"flops"}
+    (why,) = facts[Unit(atto, 17, FLOPS)].values()  # 17 px shrink below a downsampling kernel
+    assert f"{configured} px" in why
