@@ -3,7 +3,8 @@
 `run` is the stage `lint.validate` calls. It resolves every model to an exact timm ``arch.tag``
 (`resolve`), measures what the cards declare (`measure`, in a process pool, cached on disk by
 `cache`) and compares (`checks`, `results`). torch and timm are imported only when something
-must be measured or the registry snapshot is not cached yet."""
+must be measured or the registry snapshot is not cached yet, and then by the pool's workers (by
+this process only when the pool size is 1)."""
 
 from __future__ import annotations
 
