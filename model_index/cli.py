@@ -109,10 +109,13 @@ def use_color(output_file: Path | None) -> bool:
 @click.option("--changed-since", metavar="REF",
               help="Cross-check only the models of cards changed since this git ref (static rules still see "
                    "every card); problems on those cards are reported first.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Processes that measure models (default: one per CPU, as many as memory holds; "
+                   "1 measures in this process).")
 @collector.paused()  # the report too is made among all the cards' objects
 def validate_command(paths, output_format, output_file, strict, exit_zero, statistics, select, ignore, config_file,
                      cross_check, no_cross_check, cache_dir, no_cache, results, fix, unsafe_fixes, diff,
-                     progress, baseline_file, write_baseline, changed_since) -> None:
+                     progress, baseline_file, write_baseline, changed_since, jobs) -> None:
     """Validate the model-index metadata of every card under PATHS."""
     from .lint import Options, validate
 
@@ -128,6 +131,7 @@ def validate_command(paths, output_format, output_file, strict, exit_zero, stati
         progress=sys.stderr.isatty() if progress is None else progress,
         baseline=None if write_baseline else str(baseline_file) if baseline_file else config.baseline,
         changed=changed,
+        jobs=jobs,
     )
     index, result = validate(paths, config, options)
     if not found_cards(paths, index):

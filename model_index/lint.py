@@ -32,6 +32,7 @@ class Options:
     use_cache: bool = True
     results: str | None = None
     progress: bool = False
+    jobs: int | None = None  # measuring workers; None: as many as the machine holds, 1: in this process
     baseline: str | None = None  # a baseline file: report only the findings it does not hold
     changed: frozenset[str] | None = None  # real paths changed since --changed-since's ref; None: all
 

@@ -83,11 +83,6 @@ def test_a_dead_worker_costs_only_its_own_group():
     assert facts[Unit("efficientnet_b0.x", 224, MODEL)]["parameters"] == len("efficientnet_b0")
 
 
-def test_workers_are_capped():
-    assert parallel.worker_count(100) <= parallel.MAX_WORKERS
-    assert parallel.worker_count(1) == 1 and parallel.worker_count(100, workers=8) == 8
-
-
 def test_checkpoint_sizes_are_computed_when_checking(tmp_path, monkeypatch):
     path = tmp_path / "card.md"
     path.write_text(f"<!--\nType: model-index\nModels:\n- Name: {RESNET18}\n  Metadata:\n    File Size: 1\n-->\n")

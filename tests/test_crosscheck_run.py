@@ -282,7 +282,7 @@ def test_flops_that_cannot_be_counted_are_a_notice(tmp_path, monkeypatch):
 
     monkeypatch.setattr(measure, "flops", fails)
     path = write_card(tmp_path, "- Name: resnet18.tv_in1k\n  Metadata:\n    FLOPs: 1\n    Parameters: 1\n")
-    diagnostics, result = cross_findings(path, str(tmp_path / "cache"))
+    diagnostics, result = cross_findings(path, str(tmp_path / "cache"), jobs=1)  # measured here, patched
     assert codes_at(diagnostics) == [("MI302", 9)]  # no FLOPs finding, the parameters still checked
     assert len(result.notices) == 1 and "resnet18" in result.notices[0]
 
@@ -290,7 +290,7 @@ def test_flops_that_cannot_be_counted_are_a_notice(tmp_path, monkeypatch):
 def test_zero_measured_flops_do_not_divide_by_zero(tmp_path, monkeypatch):
     monkeypatch.setattr(measure, "flops", lambda *args, **kwargs: 0)
     path = write_card(tmp_path, "- Name: resnet18\n  Metadata:\n    FLOPs: 2000000000\n")
-    diagnostics, _ = cross_findings(path, str(tmp_path / "cache"))
+    diagnostics, _ = cross_findings(path, str(tmp_path / "cache"), jobs=1)  # measured here, patched
     assert [(d.code, d.expected) for d in diagnostics] == [("MI304", 0)]
 
 

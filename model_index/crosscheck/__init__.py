@@ -5,7 +5,8 @@ with its evidence and confidence (`resolve`), keeps the models something ties to
 measures what the cards declare (`measure`, in a process pool, cached on disk by `cache`), doubts
 resolutions the cards' own numbers contradict, learns each card's FLOPs convention
 (`conventions`) and compares (`checks`, `results`). torch and timm are imported only when
-something must be measured or the registry snapshot is not cached yet."""
+something must be measured or the registry snapshot is not cached yet, and then by the pool's
+workers (by this process only when the pool size is 1)."""
 
 from __future__ import annotations
 
@@ -17,10 +18,11 @@ from ..extras import install_hint, missing
 from ..schema import as_number
 from . import conventions, scope
 from . import results as results_mod
+from .budget import FlopsBudget
 from .cache import Cache
 from .checks import Subject, check, doubt
 from .measure import FLOPS, MODEL, Unit
-from .parallel import measure_all
+from .parallel import in_worker, measure_all
 from .registry import Registry, build
 from .resolve import Resolution, resolve
 
@@ -47,19 +49,23 @@ def run(index, options, result: Result) -> list[Finding]:
         return []
     table = results_mod.read(options.results) if options.results else None  # a bad path fails before measuring
     cache = Cache(options.cache_dir, options.use_cache)
-    registry = load_registry(cache)
+    registry = load_registry(cache, options.jobs)
     findings, plans, outside = _resolve_all(index, models, registry, options.cross_check == "timm")
-    facts = measure_all({unit for plan in plans for unit in plan[2:]}, cache, options.progress)
-    if cache.notice:
-        notices.append(cache.notice)
+    budget = FlopsBudget(registry)  # FLOPs at a bounded number of sizes per architecture and card
+    for entity, _, model_unit, flops_unit in plans:
+        budget.offer(entity.path, model_unit, flops_unit)
+    facts = measure_all({plan[2] for plan in plans} | budget.units, cache, options.progress, options.jobs)
+    for notice in (cache.notice, budget.notice()):
+        if notice:
+            notices.append(notice)
     subjects = []
     for entity, resolution, model_unit, flops_unit in plans:
         for unit in (model_unit, flops_unit):
-            notice = _notice(unit, facts[unit])
+            notice = _notice(unit, facts.get(unit, {}))
             if notice and notice not in notices:
                 notices.append(notice)
         model_facts = None if "error" in facts[model_unit] else facts[model_unit]
-        subject = Subject(entity, resolution, registry, model_facts, facts[flops_unit].get("flops"),
+        subject = Subject(entity, resolution, registry, model_facts, facts.get(flops_unit, {}).get("flops"),
                           flops_unit.image_size)
         doubtful = doubt(subject)
         if doubtful:  # the resolution is reported, not what it would make of the card
@@ -132,12 +138,13 @@ def units_for(entity, resolution, registry: Registry) -> tuple[Unit, Unit]:
     return Unit(resolution.full_name, default, MODEL), Unit(resolution.full_name, declared, FLOPS)
 
 
-def load_registry(cache: Cache) -> Registry:
-    """timm's registry snapshot, from the cache when a readable one is there."""
+def load_registry(cache: Cache, workers: int | None = None) -> Registry:
+    """timm's registry snapshot, from the cache when a readable one is there. Building it imports
+    torch and timm, which the measuring workers import anyway, so a worker builds it (`in_worker`)."""
     cached = Registry.from_dict(cache.get("registry"))
     if cached is not None:
         return cached
-    registry = build()
+    registry = in_worker(build, workers)
     cache.put("registry", registry.as_dict())
     return registry
 

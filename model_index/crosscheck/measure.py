@@ -76,8 +76,8 @@ def measure_architecture(units: list[Unit]) -> list[tuple[Unit, dict[str, Any]]]
                 if construction not in models:
                     models[construction] = _build(unit.full_name, kwargs)
                 model = models[construction]
-                measured[done] = _flops(model, unit.image_size, construction[2]) if unit.what == FLOPS \
-                    else _model_facts(model)
+                measured[done] = _flops(model, unit.image_size, construction[2], _config_size(unit)) \
+                    if unit.what == FLOPS else _model_facts(model)
             out.append((unit, measured[done]))
         except Exception as error:  # any model code may fail on meta tensors: report it, measure the rest
             out.append((unit, {"error": _describe(error)}))
@@ -98,10 +98,13 @@ def _construction(unit: Unit) -> tuple[tuple, dict[str, Any]]:
 
 
 def _build(full_name: str, kwargs: dict[str, Any]):
+    """The model on the meta device, its initial values not written (`meta_init`)."""
     import timm
     import torch
 
-    with torch.device("meta"):
+    from .meta_init import SkipValueWrites
+
+    with torch.device("meta"), SkipValueWrites():
         return timm.create_model(full_name, pretrained=False, **kwargs).eval()
 
 
@@ -111,22 +114,31 @@ def _model_facts(model) -> dict[str, Any]:
     return {"parameters": sum(p.numel() for p in model.parameters()), **checkpoint.summary(shapes)}
 
 
-def _flops(model, size: int, channels: int) -> dict[str, Any]:
+def _config_size(unit: Unit) -> int | None:
+    import timm
+
+    cfg = timm.models.get_pretrained_cfg(unit.full_name)
+    return cfg.input_size[-1] if cfg is not None and cfg.input_size else None
+
+
+def _flops(model, size: int, channels: int, config_size: int | None) -> dict[str, Any]:
+    """FLOPs at `size`, or why they cannot be counted, in words a card's author can act on."""
     try:
         return {"flops": flops(model, size, channels)}
-    except Exception as error:  # a data-dependent forward cannot run on meta tensors
-        return {"flops_error": _describe(error)}
+    except Exception as error:  # model code may reject the size, or need tensor values meta tensors lack
+        if config_size is not None and size != config_size:
+            why = (f"the forward pass fails at this size, which is not the pretrained config's {config_size} px "
+                   "(the model may not accept it)")
+        else:
+            why = "the forward pass fails on meta tensors, which have shapes but no values"
+        return {"flops_error": f"{why}: {_describe(error)}"}
 
 
 def flops(model, size: int, channels: int = 3) -> int:
-    """FLOPs of one forward pass (FlopCounterMode: 2 per multiply-accumulate) on a meta tensor."""
-    import torch
-    from torch.utils.flop_counter import FlopCounterMode
+    """FLOPs of one forward pass (torch's formulas: 2 per multiply-accumulate) on a meta tensor."""
+    from .flop_count import count
 
-    counter = FlopCounterMode(display=False)
-    with counter, torch.no_grad():
-        model(torch.empty(1, channels, size, size, device="meta"))
-    return int(counter.get_total_flops())
+    return int(count(model, size, channels))
 
 
 def _describe(error: Exception) -> str:

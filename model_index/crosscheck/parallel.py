@@ -1,7 +1,8 @@
 """Measure many units: from the cache when it has them, else in a process pool over architectures.
 
 Workers start from a fresh interpreter (forkserver, else spawn), never by forking a parent that
-has run torch; each holds torch and timm (~700 MB), so there are at most `MAX_WORKERS`.
+has run torch. The pool has one worker per usable CPU, as many as the available memory holds
+(`capacity`), unless the caller gives a number; a pool size of 1 means this process measures.
 A worker that dies (segfault, out-of-memory kill) breaks the pool: the groups it took down are
 measured again one at a time, and only a group that kills its worker again is given up, as an
 ``{"error": ...}`` for each of its units (which the run reports as notices)."""
@@ -9,18 +10,18 @@ measured again one at a time, and only a group that kills its worker again is gi
 from __future__ import annotations
 
 import multiprocessing
-import os
 import sys
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Callable, Iterator
 
+from . import capacity
 from .cache import Cache
 from .measure import Unit, measure_architecture, valid
 
 PROGRESS_THRESHOLD = 8  # show a bar when at least this many units are measured
-MAX_WORKERS = 4  # each worker holds torch and timm
-PRELOAD = ["torch", "timm", "model_index.crosscheck.measure"]  # imported once, by the fork server
+PRELOAD = ["torch", "timm", "model_index.crosscheck.measure", "model_index.crosscheck.flop_count",
+           "model_index.crosscheck.meta_init"]  # imported once, by the fork server
 
 Measure = Callable[[list[Unit]], list]
 
@@ -42,7 +43,8 @@ def measure_all(units: set[Unit], cache: Cache, progress: bool = False, workers:
             groups.setdefault(unit.arch, []).append(unit)
     if not groups:
         return facts
-    bar = _bar(sum(len(g) for g in groups.values()), progress)
+    workers = worker_count(len(groups), workers)
+    bar = _bar(sum(len(g) for g in groups.values()), workers, progress)
     for unit, measured in _run(list(groups.values()), workers, measure):
         facts[unit] = measured
         if "error" not in measured:
@@ -54,14 +56,35 @@ def measure_all(units: set[Unit], cache: Cache, progress: bool = False, workers:
     return facts
 
 
+def pool_size(workers: int | None = None) -> int:
+    """`workers` if given, else what the machine holds (`capacity`); 1 means this process measures."""
+    return workers or capacity.automatic_workers()
+
+
 def worker_count(groups: int, workers: int | None = None) -> int:
-    """`workers` if given, else one per CPU up to MAX_WORKERS; never more than there are groups."""
-    return max(min(workers or min(os.cpu_count() or 1, MAX_WORKERS), groups), 1)
+    """Workers for `groups` architectures: never more than there are groups; 0 when this process
+    measures them itself."""
+    size = pool_size(workers)
+    return min(size, groups) if size > 1 else 0
 
 
-def _run(groups: list[list[Unit]], workers: int | None, measure: Measure) -> Iterator[tuple[Unit, dict]]:
-    workers = worker_count(len(groups), workers)
-    if workers <= 1:
+def in_worker(function: Callable[[], Any], workers: int | None = None) -> Any:
+    """`function()` run by a pool worker when workers fork from a server that imports torch and
+    timm anyway, so that this process need not import them too; else run here.
+
+    The server is started now, so a cold run pays for one import of torch and timm, not two (one
+    here for the registry snapshot, one in the server for the measuring)."""
+    if pool_size(workers) <= 1 or _context().get_start_method() != "forkserver":
+        return function()
+    try:
+        with ProcessPoolExecutor(max_workers=1, mp_context=_context()) as pool:
+            return pool.submit(function).result()
+    except BrokenProcessPool:  # the worker died: run it here, where an error can be reported
+        return function()
+
+
+def _run(groups: list[list[Unit]], workers: int, measure: Measure) -> Iterator[tuple[Unit, dict]]:
+    if not workers:
         for group in groups:
             yield from measure(group)
         return
@@ -118,11 +141,12 @@ def _context():
     return context
 
 
-def _bar(total: int, progress: bool):
+def _bar(total: int, workers: int, progress: bool):
     if not progress or total < PROGRESS_THRESHOLD:
         return None
     try:
         from tqdm import tqdm
     except ImportError:  # tqdm comes with timm's dependencies; without it there is simply no bar
         return None
-    return tqdm(total=total, desc="measuring models", unit="model", file=sys.stderr, leave=False)
+    where = f"{workers} worker{'s' if workers > 1 else ''}" if workers else "in this process"
+    return tqdm(total=total, desc=f"measuring models ({where})", unit="model", file=sys.stderr, leave=False)

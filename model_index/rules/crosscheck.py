@@ -69,9 +69,11 @@ declare("MI304", "flops-mismatch", "warning", """
     `Metadata.FLOPs` matches neither counting convention at the card's `Image Size`, nor the
     convention the card keeps.
 
-    The model is run once on a meta tensor under `torch.utils.flop_counter.FlopCounterMode`,
-    which counts 2 FLOPs per multiply-accumulate of convolutions and matrix products. A value
-    agrees when it is within 5 % of (or rounds to) either the FLOPs or the MACs (half of them).
+    The model is run once on a meta tensor and its operators are counted with the formulas of
+    `torch.utils.flop_counter` (the totals of its `FlopCounterMode`, without the module tracking
+    that stops it on CaiT, PiT or NaFlexViT): 2 FLOPs per multiply-accumulate of convolutions and
+    matrix products. A value agrees when it is within 5 % of (or rounds to) either the FLOPs or
+    the MACs (half of them).
 
     Counters differ beyond that: timm's 2021 cards, for one, declare about 1.29x the MACs
     throughout. When the declared FLOPs of a card's models stand in one steady ratio to their
