@@ -1,6 +1,7 @@
 """Static validation of the 50 shared timm cards: `model-index validate` against Papers with Code's `mi check`.
 
     .venv/bin/python benchmarks/static.py [--runs 5] [--cards ../shared/corpus/timm-docs-2021/models]
+                                          [--base COMMIT] [--no-instructions]
 
 Both tools run as a subprocess, once per timing, over the same 50 files; the best of --runs is kept,
 so that process start-up is included for both and a busy machine's noise is not.
@@ -11,10 +12,15 @@ model-index.yml whose `Import:` glob names the 50 cards: one run loads and check
 is the fair equivalent of our one run over the folder (50 runs of `mi check` would mostly measure
 Python start-up 50 times).
 
-Printed: both times (wall, and CPU of the process), the ratio ours/theirs, and what each tool
+Both keep Python's bytecode cache in a temporary folder, as installed packages have their .pyc files
+(see timing.py). Ours is also timed as this checkout runs on a machine that writes no bytecode
+(PYTHONDONTWRITEBYTECODE, set on this project's machines): every module compiled in every run.
+
+Printed: the times (wall, and CPU of the process), the ratio ours/theirs, and what each tool
 reported, to show what the time buys. With --base COMMIT, that commit's code (extracted with
-`git archive`) is timed the same way, as the "before" of a change. Target: ours at most 0.4x of
-theirs.
+`git archive`) is timed the same way, as the "before" of a change. Then each runs once under
+valgrind's callgrind (unless --no-instructions): instruction counts do not depend on how busy the
+machine is. Target: ours at most 0.4x of theirs.
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from timing import ROOT, Timing, best, code_at, timed
+from timing import ROOT, Timing, best, code_at, instructions, timed
 
 CARDS = ROOT.parent / "shared/corpus/timm-docs-2021/models"
 PEER = "model-index==0.1.11"
@@ -54,6 +60,8 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5, help="timed runs of each tool; the best is kept")
     parser.add_argument("--cards", type=Path, default=CARDS, help="folder of the cards")
     parser.add_argument("--base", help="also time this commit's code, e.g. 7af6df1")
+    parser.add_argument("--instructions", action=argparse.BooleanOptionalAction, default=True,
+                        help="count each tool's instructions under callgrind (default: yes)")
     args = parser.parse_args()
     cards = args.cards.resolve()
     files = sorted(cards.glob("*.md"))
@@ -67,14 +75,23 @@ def main() -> int:
         root = Path(tmp) / "model-index.yml"
         root.write_text(f"Import:\n- {cards}/*.md\n", encoding="utf-8")
 
-        timings: dict[str, list[Timing]] = {"ours": [], "base": [], "theirs": []}
+        pycache = Path(tmp) / "pycache"
+        timings: dict[str, list[Timing]] = {"ours": [], "compiling": [], "base": [], "theirs": []}
         base = code_at(args.base, Path(tmp) / "base") if args.base else None
+        theirs_command = [str(mi), "check", str(root)]
         for _ in range(args.runs):  # alternately, so that a busy moment hits all of them
-            timings["ours"].append(timed(our_command(cards), ROOT, Path(tmp)))
+            timings["ours"].append(timed(our_command(cards), ROOT, Path(tmp), pycache=pycache))
+            timings["compiling"].append(timed(our_command(cards), ROOT, Path(tmp)))
             if base:
-                timings["base"].append(timed(our_command(cards), base, Path(tmp)))
-            timings["theirs"].append(timed([str(mi), "check", str(root)], ROOT, Path(tmp)))
+                timings["base"].append(timed(our_command(cards), base, Path(tmp), pycache=pycache))
+            timings["theirs"].append(timed(theirs_command, ROOT, Path(tmp), pycache=pycache))
         ours_t, theirs_t = best(timings["ours"]), best(timings["theirs"])
+        counts = {}
+        if args.instructions:
+            counts = {"ours": instructions(our_command(cards), ROOT, Path(tmp), pycache),
+                      "theirs": instructions(theirs_command, ROOT, Path(tmp), pycache)}
+            if base:
+                counts["base"] = instructions(our_command(cards), base, Path(tmp), pycache)
         theirs = subprocess.run([str(mi), "check", str(root)], capture_output=True, text=True)
         # What `mi check` loaded (its output does not say): count through its own loader.
         loaded = subprocess.run(
@@ -93,6 +110,7 @@ def main() -> int:
 
     print(f"cards: {len(files)} files in {cards}")
     print(line("model-index validate --no-cross-check:", ours_t, args.runs))
+    print(line("  the same, compiling every module:", best(timings["compiling"]), args.runs))
     if base:
         base_t = best(timings["base"])
         print(line(f"  the same at {args.base}:", base_t, args.runs))
@@ -100,6 +118,12 @@ def main() -> int:
     print(f"ratio ours/theirs: wall {ours_t.wall / theirs_t.wall:.2f}, CPU {ours_t.cpu / theirs_t.cpu:.2f}"
           + (f"; at {args.base}: wall {base_t.wall / theirs_t.wall:.2f}, CPU {base_t.cpu / theirs_t.cpu:.2f}"
              if base else ""))
+    if counts and None not in counts.values():
+        print(f"instructions (callgrind): ours {counts['ours'] / 1e9:.2f} G, theirs {counts['theirs'] / 1e9:.2f} G"
+              + (f", at {args.base} {counts['base'] / 1e9:.2f} G" if base else "")
+              + f"; ratio ours/theirs {counts['ours'] / counts['theirs']:.2f}")
+    elif counts:
+        print("instructions: valgrind is not installed")
     print(f"ours reported:   {s['files']} files, {s['models']} models, {s['collections']} collections; "
           f"{s['errors']} errors, {s['warnings']} warnings, {s['infos']} infos, each with file:line:column")
     print("                 by rule: " + ", ".join(f"{code} {n}" for code, n in sorted(codes.items())))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import secrets
 import sys
 from pathlib import Path
 
@@ -257,6 +256,8 @@ def inert_in_ci_log(text: str, environ=os.environ) -> str:
     a line of a card may itself read `::error::...`."""
     if not text or environ.get("GITHUB_ACTIONS") != "true":
         return text
+    import secrets  # loads OpenSSL: only here
+
     token = secrets.token_hex(16)
     return f"::stop-commands::{token}\n{text}::{token}::\n"
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from . import files
 from .diagnostics import Severity
+from .extra_keys import EXTRA_KEY_SCOPES, EXTRA_KEY_TYPES, extra_key
 from .rules import Rule, all_rules
 
 # Folders the walk skips unless `exclude` says otherwise: hidden ones, virtual environments, built sites.
@@ -39,7 +40,7 @@ class Config:
     baseline: str | None = None
     exclude: list[str] = field(default_factory=lambda: list(DEFAULT_EXCLUDE))
     extend_exclude: list[str] = field(default_factory=list)
-    extra_keys: dict[str, str] = field(default_factory=dict)  # "[Scope.]Key" → type (schema.extra_key)
+    extra_keys: dict[str, str] = field(default_factory=dict)  # "[Scope.]Key" → type (extra_keys.extra_key)
     source: Path | None = None
 
     @property
@@ -211,8 +212,6 @@ def from_table(table: dict[str, Any], where: str = "[tool.model-index]") -> "Con
 
 def _extra_keys(declarations: dict[str, Any], where: str) -> dict[str, str]:
     """The `extra-keys` table, each type and scope checked."""
-    from .schema import EXTRA_KEY_SCOPES, EXTRA_KEY_TYPES, extra_key  # the pipeline's, loaded when declared
-
     for declaration, kind in declarations.items():
         if not isinstance(kind, str) or kind not in EXTRA_KEY_TYPES:
             raise ConfigError(f"{where}: extra-keys '{declaration}' has the unknown type {kind!r}"

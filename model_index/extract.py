@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from . import yamltree
 from .diagnostics import Span
-from .schema import canonical_key
+from .shape import canonical_key
 from .yamltree import Problem, Tree
 
 MARKDOWN_SUFFIXES = {".md", ".markdown"}

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
-from . import globs, schema
+from . import globs, shape, typecheck
 from .diagnostics import Finding, Span
 from .extract import (DATA_SUFFIXES, MARKDOWN_SUFFIXES, Block, blocks_in_data_file, blocks_in_markdown,
                       looks_like_model_index)
 from .files import Refused, Root, leaves_working_directory, read_text
 from .files import display as display_path  # how reports name a file (render uses it too)
+from .numbers import as_list
 from .yamltree import Tree
+
+if TYPE_CHECKING:
+    from . import schema
 
 SKIPPED_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", "site", ".tox"}
 # What the folder walk reads: Markdown cards (.mdx, Hugging Face's docs format, included) and data files.
@@ -29,18 +34,41 @@ def skipped_by_default(path: Path, is_dir: bool) -> bool:
     return is_dir and (path.name in SKIPPED_DIRS or path.name.startswith("."))
 
 
+NODES = {"model": "Model", "collection": "Collection"}  # the schema node of each kind of entity
+
+
 @dataclass(eq=False)
 class Entity:
-    """A model or a collection: its validated data and where its YAML sits."""
+    """A model or a collection: its data as the card writes it, and where its YAML sits."""
 
     kind: str  # "model" or "collection"
     path: str
     tree: Tree
     base: tuple  # key path of the entity's mapping in `tree`
     raw: Any
-    data: schema.Model | schema.Collection | None
     fields: dict[tuple, str] | None = None  # key paths as written, where `raw` was reshaped (HF)
     layout: Layout | None = None
+
+    @functools.cached_property
+    def data(self) -> schema.Model | schema.Collection | None:
+        """The validated schema node (pydantic), invalid values dropped. Loading validates only what
+        the type check cannot vouch for (`schema_errors`); the others are validated on first read."""
+        from . import schema
+
+        return schema.validate(getattr(schema, NODES[self.kind]), self.raw)[0]
+
+    def schema_errors(self) -> list[tuple[tuple, str]]:
+        """Validate the raw data now: `data` is the node, and the errors are returned as
+        (key path below the entity, pydantic's message)."""
+        from . import schema
+
+        self.data, errors = schema.validate(getattr(schema, NODES[self.kind]), self.raw)
+        return errors
+
+    @functools.cached_property
+    def mappings(self) -> list[tuple[tuple, str, dict]]:
+        """Every mapping of the raw data that the schema types: (key path, node name, mapping)."""
+        return shape.mappings(NODES[self.kind], self.raw)
 
     @property
     def name(self) -> str | None:
@@ -105,7 +133,12 @@ class Layout:
     bare: dict[Span, Span | None]
 
     @classmethod
-    def of(cls, tree: Tree, lines: list[str]) -> "Layout":
+    def of(cls, tree: Tree, lines: list[str], text: str) -> "Layout | None":
+        """The layout of a block of `text` whose tree is `tree`, in a file of `lines`; None when
+        there is nothing to say: without a `*` a text has no alias, so no two keys share a span,
+        and without `&` or `!` no value is written after an anchor or a tag."""
+        if "*" not in text and "&" not in text and "!" not in text:
+            return None
         seen: set[Span] = set()
         shared: set[Span] = set()
         for path, span in tree.spans.items():
@@ -154,6 +187,7 @@ class Index:
     imports: list[ImportRef] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     texts: dict[str, str] = field(default_factory=dict)
+    shared: dict[Any, Any] = field(default_factory=dict, repr=False)  # what rules work out once a run (rules.once)
 
     @property
     def entities(self) -> list[Entity]:
@@ -271,7 +305,7 @@ class _Loader:
         if tree is None or tree.data is None:
             return
         data = tree.data
-        layout = Layout.of(tree, lines)
+        layout = Layout.of(tree, lines, block.text)
         if isinstance(data, list):  # an imported file may be a bare list of models
             self._entities("model", "Models", block, tree, (), data, layout)
             return
@@ -282,34 +316,40 @@ class _Loader:
             self._hugging_face(block, tree, data["model-index"], layout)
             return
         top = {k: v for k, v in data.items() if k not in ("Models", "Collections")}
-        node, errors = schema.validate(schema.ModelIndex, top)
-        for at, message in errors:
-            self._schema_error(block, tree, at, _described(tree.field_name(at), message))
-        if node is not None:
-            for i, pattern in enumerate(node.imports or []):
-                self._import(block, path, ("Import", i) if isinstance(data.get("Import"), list) else ("Import",),
-                             pattern)
+        if typecheck.fits("ModelIndex", top):
+            imports = as_list(top.get("Import")) or []
+        else:
+            from . import schema
+
+            node, errors = schema.validate(schema.ModelIndex, top)
+            for at, message in errors:
+                self._schema_error(block, tree, at, _described(tree.field_name(at), message))
+            imports = (node.imports or []) if node is not None else []
+        for i, pattern in enumerate(imports):
+            self._import(block, path, ("Import", i) if isinstance(data.get("Import"), list) else ("Import",), pattern)
         self._entities("collection", "Collections", block, tree, ("Collections",), data.get("Collections"), layout)
         self._entities("model", "Models", block, tree, ("Models",), data.get("Models"), layout)
 
     def _entities(self, kind: str, key: str, block: Block, tree: Tree, at: tuple, items: Any,
-                  layout: Layout) -> None:
+                  layout: Layout | None) -> None:
         if items is None:
             return
         if not isinstance(items, list):
             self._schema_error(block, tree, at, f"{key} must be a list")
             return
-        node_type = schema.Model if kind == "model" else schema.Collection
         for i, raw in enumerate(items):
             base = at + (i,)
             if not isinstance(raw, dict):
                 self._schema_error(block, tree, base, f"each entry of {key} must be a mapping")
                 continue
-            node, errors = schema.validate(node_type, raw)
-            entity = Entity(kind, block.path, tree, base, raw, node, layout=layout)
-            for path, message in errors:
+            self._entity(Entity(kind, block.path, tree, base, raw, layout=layout))
+
+    def _entity(self, entity: Entity) -> None:
+        """Add a model or collection, with the schema's errors of what the type check cannot vouch for."""
+        if not typecheck.fits(NODES[entity.kind], entity.raw):
+            for path, message in entity.schema_errors():
                 self.index.findings.append(_type_error(entity, path, message))
-            (self.index.models if kind == "model" else self.index.collections).append(entity)
+        (self.index.models if entity.kind == "model" else self.index.collections).append(entity)
 
     def _schema_error(self, block: Block, tree: Tree, at: tuple, message: str) -> None:
         span = tree.span(at) or Span.point(block.line)
@@ -332,7 +372,7 @@ class _Loader:
         for match in matches:
             self.add(match, explicit=True, root=root)
 
-    def _hugging_face(self, block: Block, tree: Tree, entries: Any, layout: Layout) -> None:
+    def _hugging_face(self, block: Block, tree: Tree, entries: Any, layout: Layout | None) -> None:
         """Hugging Face front matter: `model-index: [{name, results: [{task, dataset, metrics}]}]`."""
         if not isinstance(entries, list):
             self._schema_error(block, tree, ("model-index",), "model-index must be a list")
@@ -343,14 +383,10 @@ class _Loader:
                 self._schema_error(block, tree, at, "each model-index entry must be a mapping")
                 continue
             raw, spans, fields = _from_hugging_face(entry, tree, at)
-            node, errors = schema.validate(schema.Model, raw)
-            entity = Entity("model", block.path, Tree(raw, spans), (), raw, node, fields, layout)
-            for path, message in errors:
-                self.index.findings.append(_type_error(entity, path, message))
-            self.index.models.append(entity)
+            self._entity(Entity("model", block.path, Tree(raw, spans), (), raw, fields, layout))
 
 
-_TOP_KEYS = frozenset(schema.aliases(schema.ModelIndex)) | {"model-index"}
+_TOP_KEYS = frozenset(shape.aliases("ModelIndex")) | {"model-index"}
 
 
 def _holds_metadata(block: Block) -> bool:
@@ -362,7 +398,7 @@ def _holds_metadata(block: Block) -> bool:
 
 def _hf(key: str) -> str:
     """A Hugging Face key as the loaded tree spells it (keys are canonicalized while loading)."""
-    return schema.canonical_key(key)
+    return shape.canonical_key(key)
 
 
 def _hf_label(part: Any) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from dataclasses import dataclass
@@ -15,9 +16,11 @@ from . import collector
 from . import index as index_mod
 from . import suppress
 from .config import Config
-from .diagnostics import Diagnostic, Finding, Fix, Result, Span
+from .diagnostics import Diagnostic, Finding, Fix, Result, Severity, Span
 from .index import Index
 from .rules import REGISTRY, Rule, checks, parse
+
+SeverityOf = Callable[[Rule, str], Severity | None]  # the severity of a rule in a file, None: off
 
 
 @dataclass
@@ -53,8 +56,10 @@ def validate(paths: Iterable[str | Path], config: Config | None = None, options:
     result = Result()
     if options.cross_check != "never":
         findings.extend(_cross_check(index, options, result))
-    located = [d for d in (locate(f, config) for f in findings) if d is not None]
-    result.diagnostics = sorted(_not_suppressed(located, index, config, options, result), key=lambda d: d.sort_key)
+    severity = functools.cache(config.rule_severity)  # asked for every finding: worked out once a rule and file
+    located = [d for d in (locate(f, config, severity) for f in findings) if d is not None]
+    result.diagnostics = sorted(_not_suppressed(located, index, config, options, result, severity),
+                                key=lambda d: d.sort_key)
     result.summary.files = len(index.files)
     result.summary.models = len(index.models)
     result.summary.collections = len(index.collections)
@@ -73,9 +78,9 @@ def _cross_check(index: Index, options: Options, result: Result) -> list[Finding
 
 
 def _not_suppressed(diagnostics: list[Diagnostic], index: Index, config: Config, options: Options,
-                    result: Result) -> list[Diagnostic]:
+                    result: Result, severity: SeverityOf) -> list[Diagnostic]:
     """The stage between locating and reporting: suppression comments, then the baseline."""
-    kept = suppress.apply(diagnostics, index, config, _rules_run(config, options))
+    kept = suppress.apply(diagnostics, index, config, _rules_run(options, severity))
     if options.baseline:
         kept, known = baseline_mod.split(kept, options.baseline)
         if known:
@@ -83,7 +88,7 @@ def _not_suppressed(diagnostics: list[Diagnostic], index: Index, config: Config,
     return kept
 
 
-def _rules_run(config: Config, options: Options) -> Callable[[Rule, str], bool]:
+def _rules_run(options: Options, severity: SeverityOf) -> Callable[[Rule, str], bool]:
     """Whether a rule ran on a file in this run: it is on there, and its stage ran (the cross-check
     only when torch and timm can be imported, its accuracy checks only with a results table)."""
     skipped: tuple[str, ...] = ("MI3",)  # code prefixes of the rules that did not run
@@ -93,16 +98,17 @@ def _rules_run(config: Config, options: Options) -> Callable[[Rule, str], bool]:
 
         if available():
             skipped = () if options.results else tuple(code for _, code in METRICS.values())
-    return lambda rule, path: not rule.code.startswith(skipped) and config.rule_severity(rule, path) is not None
+    return lambda rule, path: not rule.code.startswith(skipped) and severity(rule, path) is not None
 
 
-def locate(finding: Finding, config: Config) -> Diagnostic | None:
-    """Turn a finding into a diagnostic at its file line, with the configured severity
-    (the rule modules are registered: `validate` has asked for the checks)."""
+def locate(finding: Finding, config: Config, severity_of: SeverityOf | None = None) -> Diagnostic | None:
+    """Turn a finding into a diagnostic at its file line, with the configured severity (`severity_of`:
+    `config.rule_severity`, or a memo of it); the rule modules are registered: `validate` has
+    asked for the checks."""
     rule = REGISTRY[finding.code]
     entity = finding.entity
     path = entity.path if entity is not None else finding.file or ""
-    severity = config.rule_severity(rule, path)
+    severity = (severity_of or config.rule_severity)(rule, path)
     if severity is None:
         return None
     if finding.soft:
@@ -136,5 +142,17 @@ def to_yaml(value, style: str | None = None) -> str:
         if style == "'":
             return "'" + value.replace("'", "''") + "'"
         return json.dumps(value, ensure_ascii=False)  # a JSON string is a double-quoted YAML scalar
-    text = yaml.safe_dump(value, default_flow_style=True, width=10_000, allow_unicode=True).strip()
-    return text[: -len("...")].strip() if text.endswith("...") else text
+    key = (type(value), repr(value))  # repr tells -0.0 from 0.0, and 1 from 1.0 and True
+    text = _DUMPED.get(key)
+    if text is None:
+        if len(_DUMPED) >= _REMEMBERED:
+            _DUMPED.clear()
+        text = yaml.safe_dump(value, default_flow_style=True, width=10_000, allow_unicode=True).strip()
+        text = _DUMPED[key] = text[: -len("...")].strip() if text.endswith("...") else text
+    return text
+
+
+# `to_yaml` of the values written lately: fixes repeat the same few (224, 0.875, ...), and a dump
+# runs PyYAML's whole emitter.
+_DUMPED: dict[tuple[type, str], str] = {}
+_REMEMBERED = 4096

@@ -8,40 +8,14 @@ rule can report them with a did-you-mean. Field docstrings are the schema's docu
 from __future__ import annotations
 
 import copy
-import re
-from dataclasses import dataclass
-from typing import Annotated, Any, Callable, Union, get_args, get_origin
+from typing import Annotated, Any, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
-_NUMBER = re.compile(r"^[+-]?(\d[\d,_]*)?(\.\d+)?([eE][+-]?\d+)?$")
-
-
-def parse_number(value: Any) -> Any:
-    """Read numbers written as strings: ``'0.875'``, ``'25,557,032'``, ``'80.05%'``."""
-    if isinstance(value, str):
-        text = value.strip().rstrip("%").strip()
-        if text and _NUMBER.match(text) and any(c.isdigit() for c in text):
-            number = float(text.replace(",", "").replace("_", ""))
-            return int(number) if number.is_integer() and "." not in text and "e" not in text.lower() else number
-    return value
-
-
-def as_number(value: Any) -> int | float | None:
-    """The number a card value means (``'0.875'``, ``'80.05%'`` included), or None; booleans are not numbers."""
-    number = parse_number(value)
-    return number if isinstance(number, (int, float)) and not isinstance(number, bool) else None
-
-
-def as_list(value: Any) -> Any:
-    """A single string where a list is expected is a list of one."""
-    return [value] if isinstance(value, str) else value
-
-
-# What a card may write for a number, as JSON Schema sees it: the number, or a string that
-# `parse_number` reads (the number-as-string rule reports it, the schema accepts it).
-NUMBER_TEXT = r"^(?=[^0-9]*[0-9])\s*[+-]?([0-9][0-9,_]*)?(\.[0-9]+)?([eE][+-]?[0-9]+)?\s*%?\s*$"
-INTEGER_TEXT = r"^\s*[+-]?[0-9][0-9,_]*(\.0+)?\s*%?\s*$"
+# Read through `schema` by other modules; they need no pydantic and live where loading reaches them.
+from .extra_keys import EXTRA_KEY_SCOPES, EXTRA_KEY_TYPES, ValueType, extra_key  # noqa: F401
+from .numbers import INTEGER_TEXT, NUMBER_TEXT, as_list, as_number, parse_number  # noqa: F401
+from .shape import canonical_key, comparable_key  # noqa: F401
 
 Number = Annotated[Union[int, float], BeforeValidator(
     parse_number, json_schema_input_type=Union[int, float, Annotated[str, Field(pattern=NUMBER_TEXT)]])]
@@ -238,35 +212,6 @@ class ModelIndex(Node):
 SCHEMA_NODES: tuple[type[Node], ...] = (ModelIndex, Model, Collection, Metadata, Result, PaperRef, CodeRef, Library)
 
 
-def aliases(node: type[Node]) -> list[str]:
-    """The keys a card may write for `node`."""
-    return [f.alias for f in node.model_fields.values()]
-
-
-def comparable_key(key: str) -> str:
-    """The form in which the format compares keys: case, spaces, `_` and `-` do not matter."""
-    return re.sub(r"[\s_-]+", "", key).lower()
-
-
-_CANONICAL = {comparable_key(alias): alias for node in SCHEMA_NODES for alias in aliases(node)}
-
-
-def canonical_key(key: str) -> str:
-    """``in collection`` → ``In Collection``; unknown keys stay as written."""
-    return _CANONICAL.get(comparable_key(key), key)
-
-
-def _is_numeric(annotation: Any) -> bool:
-    if get_origin(annotation) is Annotated:
-        return any(isinstance(m, BeforeValidator) and m.func is parse_number for m in get_args(annotation)[1:])
-    return get_origin(annotation) is Union and any(_is_numeric(a) for a in get_args(annotation))
-
-
-def numeric_keys(node: type[Node]) -> set[str]:
-    """Keys of `node` whose values are numbers."""
-    return {f.alias for f in node.model_fields.values() if _is_numeric(f.annotation)}
-
-
 def validate(node: type[Node], raw: Any, attempts: int = 8) -> tuple[Node | None, list[tuple[tuple, str]]]:
     """Validate `raw` as `node`. Returns the node (with invalid values dropped, so one bad field
     does not lose a whole model) and every error as (key path into `raw`, message)."""
@@ -310,40 +255,3 @@ def _without(data: Any, paths) -> Any:
             parent = parent[step]
         parent.pop(path[-1])
     return data
-
-
-# Keys a zoo adds on purpose (`extra-keys` of the configuration): the types they may declare, and
-# where they may be scoped. A JSON Schema of a zoo is the models above plus these declarations.
-
-
-@dataclass(frozen=True)
-class ValueType:
-    """A type an extra key may declare: its JSON Schema and the check of a card's value."""
-
-    json_schema: dict[str, Any]
-    accepts: Callable[[Any], bool]
-
-
-# The types of `extra-keys`. Numbers may be written as strings ('5.2'), as the schema reads them.
-EXTRA_KEY_TYPES: dict[str, ValueType] = {
-    "string": ValueType({"type": "string"}, lambda v: isinstance(v, str)),
-    "number": ValueType({"type": "number"}, lambda v: as_number(v) is not None),
-    "integer": ValueType({"type": "integer"}, lambda v: isinstance(as_number(v), int)),
-    "boolean": ValueType({"type": "boolean"}, lambda v: isinstance(v, bool)),
-    "list": ValueType({"type": "array"}, lambda v: isinstance(v, list)),
-    "mapping": ValueType({"type": "object"}, lambda v: isinstance(v, dict)),
-    "any": ValueType({}, lambda v: True),
-}
-# Where an extra key may be scoped: a model's or collection's own keys, or one of their parts.
-EXTRA_KEY_SCOPES = ("Models", "Collections", "Metadata", "Results", "Paper", "Code")
-
-
-def extra_key(declaration: str) -> tuple[str | None, str]:
-    """(scope, key) of an `extra-keys` declaration: `Metadata.Training Memory (GB)` is the key
-    `Training Memory (GB)` in any Metadata; a declaration without a known scope before its first
-    dot (`Converted From`) may appear anywhere."""
-    scope, dot, key = declaration.partition(".")
-    known = {s.lower(): s for s in EXTRA_KEY_SCOPES}
-    if dot and key and scope.lower() in known:
-        return known[scope.lower()], key
-    return None, declaration

@@ -30,9 +30,9 @@ from yaml.events import (AliasEvent, DocumentStartEvent, MappingEndEvent, Mappin
 from .diagnostics import Span
 
 try:  # libyaml's parser is several times faster; the pure-Python one gives the same events.
-    from yaml import CSafeLoader as _Loader
+    from yaml.cyaml import CParser as _Parser  # the parser alone: no constructor or resolver to set up
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader
+    from yaml import SafeLoader as _Parser
 
 Path = tuple  # a key path: str keys and int indices
 
@@ -198,7 +198,7 @@ def load(
     builder = _Builder(canon, positions)
     try:
         for builder in [*passes, builder]:
-            parser = _Loader(text)
+            parser = _Parser(text)
             try:
                 builder.feed(parser)
             finally:
@@ -246,19 +246,23 @@ def _scalar(tag: str | None, implicit: tuple[bool, bool], value: str) -> tuple[s
         return tag, True, value
 
 
-# `_scalar` of untagged scalars, by text, plain ones and quoted ones apart: cards repeat the same
-# values, and SafeLoader's resolver (which has no path resolvers) looks at nothing else.
-_UNTAGGED: tuple[dict[str, tuple], dict[str, tuple]] = ({}, {})
+# The first characters of a plain scalar for which SafeLoader's resolver tries an implicit tag
+# (null, bool, int, float, timestamp, merge, value); it has no path resolvers and no resolver for
+# every character, so a quoted scalar, or a plain one starting with any other character, is a string.
+_IMPLICIT_FIRST = frozenset(_resolver.yaml_implicit_resolvers)
+# `_scalar` of the other untagged scalars, by text: cards repeat the same values.
+_UNTAGGED: dict[str, tuple] = {}
 _REMEMBERED = 4096
 
 
 def _untagged(implicit: tuple[bool, bool], value: str) -> tuple[str, bool, Any]:
-    remembered = _UNTAGGED[implicit[0]]
-    found = remembered.get(value)
+    if not implicit[0] or value and value[0] not in _IMPLICIT_FIRST:
+        return _STR, True, value
+    found = _UNTAGGED.get(value)
     if found is None:
-        if len(remembered) >= _REMEMBERED:
-            remembered.clear()
-        found = remembered[value] = _scalar(None, implicit, value)
+        if len(_UNTAGGED) >= _REMEMBERED:
+            _UNTAGGED.clear()
+        found = _UNTAGGED[value] = _scalar(None, implicit, value)
     return found
 
 
@@ -343,7 +347,7 @@ class _Builder:
         self.replaying: AliasEvent | None = None  # the alias being expanded (the outermost)
 
     def feed(self, parser) -> None:
-        """Build from the events of `parser` (a PyYAML loader), to the end of the stream."""
+        """Build from the events of `parser` (a PyYAML parser or loader), to the end of the stream."""
         self.run(parser.get_event, replay=False)
 
     def replay(self, anchor: _Anchor, alias: AliasEvent) -> None:

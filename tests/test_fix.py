@@ -129,3 +129,14 @@ def test_diff_of_a_file_without_a_last_newline_applies_with_patch(tmp_path):
                    .replace(f"b/{path}", "b/demo.md").encode(), cwd=tmp_path, check=True)
     assert path.read_bytes() == original.replace(b"'224'", b"224").replace(b"'0.875'", b"0.875")
     assert not path.read_bytes().endswith(b"\n")
+
+
+def test_replacement_text_tells_apart_values_that_compare_equal():
+    """`to_yaml` remembers what it wrote: values equal in Python but written differently must not
+    share a text (0.0 and -0.0, 1 and 1.0 and True)."""
+    from model_index.lint import to_yaml
+
+    values = [0.0, -0.0, 1, 1.0, True, 0, False, "1", [1], [1.0], None, float("nan")]
+    first = [to_yaml(v) for v in values]
+    again = [to_yaml(v) for v in reversed(values)][::-1]
+    assert first == again == ["0.0", "-0.0", "1", "1.0", "true", "0", "false", "'1'", "[1]", "[1.0]", "null", ".nan"]

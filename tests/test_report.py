@@ -245,3 +245,33 @@ def test_sarif_links_rules_to_the_documentation(monkeypatch):
     assert driver["informationUri"] == "https://docs.example.org/model-index/"
     assert all(r["helpUri"] == f"https://docs.example.org/model-index/rules/#{r['id'].lower()}-{r['name']}"
                for r in driver["rules"])
+
+
+def _random_json(rng, depth: int = 0):
+    """A value of every kind JSON writes: odd floats, big ints, escapes, lone surrogates, empty and
+    nested containers, tuples, and mappings with keys that are not strings."""
+    leaves = [None, True, False, 0, -0.0, 1.5, 1e16, 1e-7, float("inf"), float("-inf"), float("nan"), 2 ** 70, "",
+              "a\nb", "é\u2028\ud800", "\"\\", "\x00\x1f", [], {}, ()]
+    roll = rng.random()
+    if depth > 4 or roll < 0.5:
+        return rng.choice(leaves)
+    if roll < 0.75:
+        items = [_random_json(rng, depth + 1) for _ in range(rng.randint(0, 4))]
+        return tuple(items) if rng.random() < 0.1 else items
+    keys = ["a", "b c", "é", "\ud800", 1, 2.5, True, None] if rng.random() < 0.2 else ["a", "b", "\n", "é"]
+    return {rng.choice(keys): _random_json(rng, depth + 1) for _ in range(rng.randint(0, 4))}
+
+
+def test_json_reports_are_the_standard_librarys_indented_json():
+    """The reports' JSON writer lays out containers itself (faster than the standard library's
+    indented encoder, which runs in Python); its text must be the standard library's, byte for byte."""
+    import random
+
+    from model_index.reporters.machine import exact_json
+
+    rng = random.Random(11)
+    for _ in range(5000):
+        value = _random_json(rng)
+        expected = json.dumps(value, indent=2, ensure_ascii=False)
+        expected = re.sub("[\ud800-\udfff]", lambda m: f"\\u{ord(m.group()):04x}", expected) + "\n"
+        assert exact_json(value) == expected, value

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from model_index import schema
+from model_index import schema, shape
 
 
 @pytest.mark.parametrize("written, number", [
@@ -34,7 +34,7 @@ def test_canonical_key(written, canonical):
 
 
 def test_numeric_keys_of_metadata():
-    keys = schema.numeric_keys(schema.Metadata)
+    keys = shape.numeric_keys("Metadata")
     assert {"Parameters", "FLOPs", "File Size", "Crop Pct", "Image Size", "Epochs"} <= keys
     assert not keys & {"Interpolation", "Training Data", "ID"}
 

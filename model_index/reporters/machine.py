@@ -25,8 +25,55 @@ def exact_json(value) -> str:
     """`value` as indented JSON that is UTF-8 text whatever it holds: a lone surrogate (a file name
     byte that is not UTF-8, or a YAML escape like "\\ud800") is written as JSON's `\\uXXXX`
     escape, which a reader decodes back to the same string, rather than breaking the output."""
-    text = json.dumps(value, indent=2, ensure_ascii=False)
-    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+    out: list[str] = []
+    _indented(value, "\n", out)
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", "".join(out)) + "\n"
+
+
+def _indented(value, newline: str, out: list[str]) -> None:
+    """Append `value` as `json.dumps(value, indent=2, ensure_ascii=False)` writes it at the nesting
+    that `newline` (a line break and that nesting's indentation) belongs to. The same text, made
+    faster: the standard library lays out indented JSON in Python, a generator per container; here
+    a plain loop does, and strings are encoded by the standard library's C function."""
+    kind = type(value)
+    scalar = _SCALARS.get(kind)
+    if scalar is not None:
+        out.append(scalar(value))
+    elif kind is dict and value and all(type(key) is str for key in value):
+        inner = newline + "  "
+        separator = "{" + inner
+        for key, item in value.items():
+            scalar = _SCALARS.get(type(item))
+            if scalar is not None:  # most values: written at once
+                out.append(separator + _string(key) + ": " + scalar(item))
+            else:
+                out.append(separator + _string(key) + ": ")
+                _indented(item, inner, out)
+            separator = "," + inner
+        out.append(newline + "}")
+    elif (kind is list or kind is tuple) and value:
+        inner = newline + "  "
+        separator = "[" + inner
+        for item in value:
+            out.append(separator)
+            _indented(item, inner, out)
+            separator = "," + inner
+        out.append(newline + "]")
+    else:  # empty containers, keys that JSON writes as strings, subclasses: the standard library's way
+        out.append(json.dumps(value, indent=2, ensure_ascii=False).replace("\n", newline))
+
+
+def _float(value: float) -> str:
+    """A float as the json module writes it (NaN and the infinities as JavaScript names them)."""
+    if value != value:
+        return "NaN"
+    return "Infinity" if value == _INFINITY else "-Infinity" if value == -_INFINITY else float.__repr__(value)
+
+
+_INFINITY = float("inf")
+_string = json.encoder.encode_basestring  # the C function, where the interpreter has it
+_SCALARS = {str: _string, int: int.__repr__, float: _float, bool: lambda v: "true" if v else "false",
+            type(None): lambda v: "null"}
 
 
 def statistics(result: Result) -> list[dict]:

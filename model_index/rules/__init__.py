@@ -5,18 +5,24 @@ its user documentation (the site's rules page and ``model-index rules`` print it
 stage produces while loading or cross-checking are registered with `declare`, so that they can be
 selected, ignored and documented like any other.
 
-Rule modules import the schema (pydantic) and the index inside their checks, not at the top: the
-registry (codes, names, severities, docs) then loads in milliseconds, for `model-index rules`,
-`--help` and the configuration.
+Rule modules read the schema's shape as plain data (`model_index.shape`), never pydantic, and
+import the index only for type checking: the registry (codes, names, severities, docs) then loads
+in milliseconds, for `model-index rules`, `--help` and the configuration.
 """
 
 from __future__ import annotations
 
+import functools
 import inspect
 from dataclasses import dataclass
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable, TypeVar
 
 from ..diagnostics import Finding, Severity
+
+if TYPE_CHECKING:
+    from ..index import Index
+
+T = TypeVar("T")
 
 Check = Callable[..., Iterable[Finding]]
 
@@ -74,6 +80,19 @@ def rule(code: str, name: str, severity: str, fixable: bool = False) -> Callable
 def declare(code: str, name: str, severity: str, doc: str, fixable: bool = False) -> None:
     """Register a code that a loading or cross-check stage reports."""
     _register(Rule(code, name, Severity(severity), inspect.cleandoc(doc), None, fixable))
+
+
+def once(compute: Callable[[Index], T]) -> Callable[[Index], T]:
+    """A computation over a whole run that several rules read (every link of every card, say):
+    made when the first of them asks, and kept in the index for the others."""
+
+    @functools.wraps(compute)
+    def shared(index: Index) -> T:
+        if compute not in index.shared:
+            index.shared[compute] = compute(index)
+        return index.shared[compute]
+
+    return shared
 
 
 def all_rules() -> list[Rule]:

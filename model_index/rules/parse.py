@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Iterator
 
+from .. import shape
 from ..diagnostics import Finding
+from ..extra_keys import EXTRA_KEY_TYPES, extra_key
 from . import declare, walk
 
 if TYPE_CHECKING:
@@ -97,19 +99,17 @@ declare("MI009", "unused-suppression", "warning", """
 
 def unknown_keys(index: Index, extra_keys: dict[str, str]) -> Iterator[Finding]:
     """MI008 for each key that neither the schema nor `extra_keys` (declaration → type, see
-    `schema.extra_key`) knows; MI002 for a declared key whose value is not of its declared type."""
-    from .. import schema
-
-    declared = {(scope, schema.comparable_key(key)): kind
-                for (scope, key), kind in ((schema.extra_key(d), kind) for d, kind in extra_keys.items())}
-    top_level = schema.aliases(schema.ModelIndex)
+    `extra_keys.extra_key`) knows; MI002 for a declared key whose value is not of its declared type."""
+    declared = {(scope, shape.comparable_key(key)): kind
+                for (scope, key), kind in ((extra_key(d), kind) for d, kind in extra_keys.items())}
+    top_level = shape.aliases("ModelIndex")
     for block in index.blocks:
         data = block.tree.data if block.tree else None
         if isinstance(data, dict) and "model-index" not in data:  # Hugging Face front matter has more
             for key in data:
                 if key in top_level:
                     continue
-                kind = declared.get((None, schema.comparable_key(key)))
+                kind = declared.get((None, shape.comparable_key(key)))
                 if kind is None:
                     yield Finding("MI008", f"unknown key '{key}' at the top level", file=block.path,
                                   span=block.tree.key_spans.get((key,)), actual=key,
@@ -119,27 +119,28 @@ def unknown_keys(index: Index, extra_keys: dict[str, str]) -> Iterator[Finding]:
                                   span=block.tree.span((key,)), actual=data[key])
     for entity in index.entities:
         for at, node, mapping in walk.mappings(entity):
-            known = schema.aliases(node)
-            scope = next((step for step in reversed(at) if isinstance(step, str)),
-                         "Models" if entity.kind == "model" else "Collections")
             for key, value in mapping.items():
-                if key in known:
+                if shape.knows(node, key):
                     continue
                 written = entity.tree.written.get(entity.base + at + (key,), key)
-                comparable = schema.comparable_key(key)
-                kind = declared.get((scope, comparable)) or declared.get((None, comparable))
+                comparable = shape.comparable_key(key)
+                kind = declared.get((_scope(entity, at), comparable)) or declared.get((None, comparable))
                 if kind is None:
                     yield Finding("MI008", f"unknown key '{written}'", entity=entity, at=at + (key,),
-                                  actual=written, suggestion=walk.closest(written, known), on_key=True)
+                                  actual=written, suggestion=walk.closest(written, shape.aliases(node)), on_key=True)
                 elif not _has_type(value, kind):
                     yield Finding("MI002", _type_message(written, kind, value), entity=entity, at=at + (key,),
                                   actual=value)
 
 
+def _scope(entity, at: tuple) -> str:
+    """The extra-keys scope of a mapping of `entity` at `at`: its nearest key, else the entity's list."""
+    return next((step for step in reversed(at) if isinstance(step, str)),
+                "Models" if entity.kind == "model" else "Collections")
+
+
 def _has_type(value: Any, kind: str) -> bool:
     """Whether a declared key's value is of its type; an empty value is empty-value's (MI205)."""
-    from ..schema import EXTRA_KEY_TYPES
-
     return value is None or EXTRA_KEY_TYPES[kind].accepts(value)
 
 

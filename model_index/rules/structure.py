@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Iterator
 
 from ..diagnostics import Finding
+from ..numbers import as_number
 from . import rule, walk
 
 if TYPE_CHECKING:
@@ -85,10 +86,8 @@ def incomplete_result(index: Index) -> Iterator[Finding]:
     Example: `Results: [{Task: Image Classification, Metrics: {Top 1 Accuracy: 80.1%}}]` has no
     `Dataset`.
     """
-    from .. import schema
-
     for model in index.models:
-        for at, result in walk.typed(model, schema.Result):
+        for at, result in walk.typed(model, "Result"):
             missing = [key for key in ("Task", "Dataset", "Metrics") if walk.is_blank(result.get(key))]
             if missing:
                 yield Finding("MI104", f"result without {', '.join(missing)}", entity=model, at=at,
@@ -104,13 +103,11 @@ def non_numeric_metric(index: Index) -> Iterator[Finding]:
 
     Example: `Top 1 Accuracy: about 80`.
     """
-    from .. import schema
-
     for model in index.models:
-        for at, result in walk.typed(model, schema.Result):
+        for at, result in walk.typed(model, "Result"):
             metrics = result.get("Metrics")
             for name, value in metrics.items() if isinstance(metrics, dict) else ():
-                if isinstance(value, (str, bool)) and schema.as_number(value) is None and not walk.is_blank(value):
+                if isinstance(value, (str, bool)) and as_number(value) is None and not walk.is_blank(value):
                     yield Finding("MI105", f"metric '{name}' is not a number", entity=model,
                                   at=at + ("Metrics", name), actual=value)
 

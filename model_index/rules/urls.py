@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import TYPE_CHECKING, Any, Iterator
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING, Any, Iterator, NamedTuple
+from urllib.parse import SplitResult, urlsplit
 
 from ..diagnostics import Finding
-from . import rule, walk
+from . import once, rule, walk
 
 if TYPE_CHECKING:
     from ..index import Index
@@ -19,6 +19,7 @@ URL_KEYS = frozenset({"Code", "Weights", "URL", "Website", "Repository"})
 MAYBE_URL_KEYS = frozenset({"Config", "README", "Image", "Docs", "Paper"})
 _LOOKS_LIKE_URL = re.compile(r"^\s*([a-z][a-z0-9+.-]*:|www\.)", re.I)
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*$", re.I)
+_SPACE = re.compile(r"\s")  # what str.isspace() calls a blank
 # Hosts that model cards link to; a host one or two letters away from one of them is a typo.
 KNOWN_HOSTS = ("arxiv.org", "paperswithcode.com", "github.com", "raw.githubusercontent.com",
                "huggingface.co", "download.pytorch.org", "pytorch.org", "openreview.net",
@@ -35,9 +36,9 @@ def invalid_url(index: Index) -> Iterator[Finding]:
 
     Example: `Code: github.com/rwightman/pytorch-image-models` (no scheme), `URL: https:/arxiv.org`.
     """
-    for where, url in _urls(index):
-        if not _is_valid(url):
-            yield Finding("MI206", f"invalid URL '{url}'", actual=url, **where)
+    for link in _links(index):
+        if link.parts is None:
+            yield Finding("MI206", f"invalid URL '{link.url}'", actual=link.url, **link.where)
 
 
 @rule("MI207", "url-double-slash", "warning", fixable=True)
@@ -48,12 +49,13 @@ def url_double_slash(index: Index) -> Iterator[Finding]:
 
     Example: `https://paperswithcode.com//paper/x` → `https://paperswithcode.com/paper/x`.
     """
-    for where, url in _urls(index):
-        if _is_valid(url):
-            fixed = _collapse_slashes(url)
+    for link in _links(index):
+        if link.parts is not None:
+            url = link.url
+            fixed = _collapse_slashes(url, link.parts)
             if fixed != url:
                 yield Finding("MI207", "doubled '/' in the URL's path", expected=fixed, actual=url,
-                              replacement=fixed, fix_description="remove the doubled slash", **where)
+                              replacement=fixed, fix_description="remove the doubled slash", **link.where)
 
 
 @rule("MI208", "insecure-url", "warning", fixable=True)
@@ -64,11 +66,12 @@ def insecure_url(index: Index) -> Iterator[Finding]:
 
     Example: `http://arxiv.org/abs/1912.11370` → `https://arxiv.org/abs/1912.11370`.
     """
-    for where, url in _urls(index):
-        if _is_valid(url) and url.lower().startswith("http://"):
+    for link in _links(index):
+        url = link.url
+        if link.parts is not None and url[:7].lower() == "http://":
             fixed = "https://" + url[len("http://"):]
             yield Finding("MI208", "link uses http instead of https", expected=fixed, actual=url,
-                          replacement=fixed, fix_description="use https", **where)
+                          replacement=fixed, fix_description="use https", **link.where)
 
 
 @rule("MI209", "misspelt-host", "warning", fixable=True)
@@ -83,17 +86,17 @@ def misspelt_host(index: Index) -> Iterator[Finding]:
 
     Example: `https://papperswithcode.com/paper/x` → `https://paperswithcode.com/paper/x`.
     """
-    for where, url in _urls(index):
-        if not _is_valid(url):
+    for link in _links(index):
+        if link.parts is None:
             continue
-        host = urlsplit(url).hostname or ""
+        url, host = link.url, link.host
         bare = host.removeprefix("www.")
         known = _known_host_near(bare)
         if known:
             start = url.lower().index(bare)
             fixed = url[:start] + known + url[start + len(bare):]
             yield Finding("MI209", f"host '{host}' looks misspelt", expected=fixed, actual=url,
-                          replacement=fixed, fix_description=f"write {known}", suggestion=known, **where)
+                          replacement=fixed, fix_description=f"write {known}", suggestion=known, **link.where)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -106,6 +109,25 @@ def _known_host_near(host: str) -> str | None:
         if abs(len(known) - len(host)) <= allowed and walk.edit_distance(host, known) <= allowed:
             return known
     return None
+
+
+class Link(NamedTuple):
+    """A link of a card, as the four link rules read it."""
+
+    where: dict[str, Any]  # a Finding's location keywords
+    url: str
+    parts: SplitResult | None  # None: not a valid URL (see `_valid_parts`)
+    host: str  # the parts' host name, lower case ('' without one)
+
+
+@once
+def _links(index: Index) -> list[Link]:
+    """Every link of the run, each split once for the four rules."""
+    links = []
+    for where, url in _urls(index):
+        parts = _valid_parts(url)
+        links.append(Link(where, url, parts, (parts.hostname or "") if parts is not None else ""))
+    return links
 
 
 def _urls(index: Index) -> Iterator[tuple[dict[str, Any], str]]:
@@ -129,22 +151,24 @@ def _is_link(key: str, value: Any) -> bool:
     return key in URL_KEYS or key in MAYBE_URL_KEYS and bool(_LOOKS_LIKE_URL.match(value))
 
 
-def _is_valid(url: str) -> bool:
-    """`scheme://host/...` with a host that has a dot (or is localhost), and no whitespace."""
-    if any(c.isspace() for c in url):
-        return False
+def _valid_parts(url: str) -> SplitResult | None:
+    """The parts of `url` when it is valid: `scheme://host/...` with a host that has a dot (or is
+    localhost), and no whitespace."""
+    if _SPACE.search(url):
+        return None
     try:
         parts = urlsplit(url)
         host = parts.hostname or ""
     except ValueError:  # e.g. an unbalanced IPv6 bracket
-        return False
-    return bool(_SCHEME.match(parts.scheme)) and url[len(parts.scheme):].startswith("://") \
+        return None
+    valid = bool(_SCHEME.match(parts.scheme)) and url[len(parts.scheme):].startswith("://") \
         and ("." in host.strip(".") or host == "localhost")
+    return parts if valid else None
 
 
-def _collapse_slashes(url: str) -> str:
-    """`url` with runs of `/` in its path made single (a valid URL: see `_is_valid`)."""
-    parts = urlsplit(url)
+def _collapse_slashes(url: str, parts: SplitResult) -> str:
+    """`url` (a valid one, split into `parts`) with runs of `/` in its path made single."""
     start = len(parts.scheme) + len("://") + len(parts.netloc)
     end = start + len(parts.path)
-    return url[:start] + re.sub(r"/{2,}", "/", url[start:end]) + url[end:]
+    path = url[start:end]
+    return url[:start] + re.sub(r"/{2,}", "/", path) + url[end:] if "//" in path else url

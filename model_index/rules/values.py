@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterator
 
+from .. import shape
 from ..diagnostics import Applicability, Finding
+from ..numbers import as_number
 from . import rule, walk
 
 if TYPE_CHECKING:
@@ -28,12 +30,10 @@ def number_as_string(index: Index) -> Iterator[Finding]:
 
     Example: `Image Size: '480'` → `Image Size: 480`.
     """
-    from .. import schema
-
-    numeric = schema.numeric_keys(schema.Metadata)
+    numeric = shape.numeric_keys("Metadata")
     for entity in index.entities:
         for at, key, value in walk.metadata_values(entity, numeric):
-            number = schema.as_number(value)
+            number = as_number(value)
             if isinstance(value, str) and number is not None and "%" not in value:
                 yield Finding("MI201", f"{key} is written as a string", entity=entity, at=at, expected=number,
                               actual=value, replacement=number, fix_description=f"write {number} unquoted")
@@ -48,11 +48,9 @@ def non_positive(index: Index) -> Iterator[Finding]:
 
     Example: `Parameters: 0` (often a placeholder that was never filled in).
     """
-    from .. import schema
-
     for entity in index.entities:
         for at, key, value in walk.metadata_values(entity, POSITIVE_KEYS):
-            number = schema.as_number(value)
+            number = as_number(value)
             if number is not None and number <= 0:
                 yield Finding("MI202", f"{key} must be greater than 0", entity=entity, at=at, actual=value)
 
@@ -66,11 +64,9 @@ def crop_pct_range(index: Index) -> Iterator[Finding]:
 
     Example: `Crop Pct: 87.5` instead of `Crop Pct: 0.875`.
     """
-    from .. import schema
-
     for entity in index.entities:
         for at, key, value in walk.metadata_values(entity, ("Crop Pct",)):
-            number = schema.as_number(value)
+            number = as_number(value)
             if number is not None and not 0 < number <= CROP_PCT_MAX:
                 yield Finding("MI203", f"Crop Pct must be in (0, {CROP_PCT_MAX}]", entity=entity, at=at,
                               expected=f"(0, {CROP_PCT_MAX}]", actual=value)
@@ -108,8 +104,8 @@ def empty_value(index: Index) -> Iterator[Finding]:
     Example: `Training Time: ''`.
     """
     for entity in index.entities:
-        for at, value in walk.leaves(entity.raw):
-            if walk.is_blank(value) and not _reported_elsewhere(entity, at):
+        for at, value in walk.blank_leaves(entity.raw):
+            if not _reported_elsewhere(entity, at):
                 yield Finding("MI205", f"{entity.field_name(at)} is empty", entity=entity, at=at, actual=value)
 
 
