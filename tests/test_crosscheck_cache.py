@@ -50,7 +50,9 @@ def test_cached_facts_are_raw_measurements(tmp_path, card):
     mi3_codes(card, tmp_path / "cache")
     cache = Cache(tmp_path / "cache")
     model = cache.get(Unit(RESNET18, 224, MODEL).key)
-    assert set(model) == {"parameters", "tensors", "key_chars", "dims", "data", "safetensors_header"}
+    measures = {"tensors", "key_chars", "dims", "data", "safetensors_header"}
+    assert set(model) == {"parameters", "without_counters", *measures}
+    assert set(model["without_counters"]) == measures
     assert set(cache.get(Unit(RESNET18, 224, FLOPS).key)) == {"flops"}
 
 

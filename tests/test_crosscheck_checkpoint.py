@@ -59,7 +59,7 @@ def test_real_checkpoints_agree(tmp_path, full_name, container):
         assert (container, label) in [(c.container, c.precision) for c in matching], (precision, size)
         if container == "safetensors" and precision != "bf16":  # exact (bf16 only spells its dtype longer)
             assert [c.size for c in checkpoint.candidates(facts)
-                    if (c.container, c.precision) == (container, label)] == [size]
+                    if (c.container, c.precision, c.counters) == (container, label, True)] == [size]
 
 
 def test_seed_big_transfer_sizes_agree_within_five_hundredths_of_a_percent():
@@ -76,3 +76,30 @@ def test_a_size_copied_from_a_sibling_is_flagged(ratio):
     facts = facts_of("resnetv2_50x1_bit.goog_in21k_ft_in1k")
     declared = round(SEED_SIZES["resnetv2_50x1_bit.goog_in21k_ft_in1k"] * ratio)
     assert not any(c.agrees(declared) for c in checkpoint.candidates(facts))
+
+
+@pytest.mark.parametrize("container", ["zip", "legacy", "safetensors"])
+def test_checkpoints_without_batchnorm_counters_agree(tmp_path, container):
+    facts = facts_of("resnet18.a1_in1k")
+    state_dict = {k: v for k, v in timm.create_model("resnet18.a1_in1k").state_dict().items()
+                  if not k.endswith("num_batches_tracked")}  # as PyTorch before 0.4.1 saved them
+    size = write(tmp_path / f"old.{container}", state_dict, container)
+    matching = [c for c in checkpoint.candidates(facts) if c.agrees(size)]
+    (old,) = [c for c in matching if (c.container, c.precision, c.counters) == (container, "fp32", False)]
+    assert old.label.endswith("without num_batches_tracked")
+    if container == "safetensors":  # computed exactly
+        assert old.size == size
+
+
+def test_a_file_with_a_few_percent_of_extras_agrees_and_more_does_not(tmp_path):
+    facts = facts_of("resnet18.a1_in1k")
+    state_dict = timm.create_model("resnet18.a1_in1k").state_dict()
+    tensor_bytes = sum(t.numel() * t.element_size() for t in state_dict.values())
+    sizes = {}
+    for share in (0.02, 0.06):  # an extra storage of 2 % and 6 % of the tensors' bytes
+        extra = torch.zeros(int(tensor_bytes * share / 4))
+        sizes[share] = write(tmp_path / f"{share}.pth", {**state_dict, "extra": extra}, "zip")
+    options = checkpoint.candidates(facts)
+    assert not any(c.agrees(size) for size in sizes.values() for c in options)
+    assert checkpoint.holds_extras(sizes[0.02], options)
+    assert not checkpoint.holds_extras(sizes[0.06], options)

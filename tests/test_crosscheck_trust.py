@@ -215,3 +215,12 @@ def test_flops_are_checked_against_the_cards_own_convention(tmp_path, cache_dir,
     assert [d.span.line for d in flops] == [line_of(card, "FLOPs: 5282531328")] and flops[0].model == "resnet26"
     assert flops[0].fix is None  # the tool cannot count in the card's convention
     assert any("steady multiple" in notice for notice in result.notices)
+
+
+def test_dla_checkpoints_of_an_older_torch_keep_their_file_sizes(tmp_path, cache_dir, shared):
+    card = tmp_path / "dla.md"
+    shutil.copyfile(TIMM_CARDS / "dla.md", card)
+    _, result = run([card], cache_dir)
+    # dla46_c and dla46x_c lack num_batches_tracked; the others are 0.2-1.7 % above their tensors
+    assert "MI303" not in by_code(result)
+    assert len(result.resolved) == 12

@@ -16,7 +16,7 @@ from typing import Any
 
 from .. import __version__, files
 
-FORMAT = 3  # bump when what is cached changes while the version does not
+FORMAT = 4  # bump when what is cached changes while the version does not
 MAX_ENTRY_BYTES = 64 * 1024 * 1024  # the largest entry, timm's registry snapshot, is about 1 MB
 
 

@@ -175,11 +175,11 @@ def file_size(s: Subject) -> list[Finding]:
     if declared is None or not s.facts:
         return []
     options = checkpoint.candidates(s.facts)
-    if any(c.agrees(declared) for c in options):
+    if any(c.agrees(declared) for c in options) or checkpoint.holds_extras(declared, options):
         return []
     weights = weights_file(str(s.entity.value(("Weights",)) or ""))
     containers = ("safetensors",) if weights.endswith(".safetensors") else ("zip", "legacy")
-    nearest = min((c for c in options if c.precision == "fp32" and c.container in containers),
+    nearest = min((c for c in options if c.precision == "fp32" and c.container in containers and c.counters),
                   key=lambda c: abs(c.size - declared))
     ratio = declared / nearest.size
     larger = all(declared > c.size + c.tolerance for c in options)

@@ -56,13 +56,17 @@ declare("MI303", "file-size-mismatch", "error", """
 
     The expected size is the state_dict's tensor bytes (buffers included) plus container
     overhead, for fp32 and for fp16/bf16 floating tensors, in three containers: `torch.save`
-    (zip, the default since PyTorch 1.6), legacy `torch.save` and safetensors. A declared size
-    agrees within 0.05 % plus a few bytes of alignment per tensor. A size copied from a sibling
-    model is off by far more. The fix writes the fp32 size of the closest container.
+    (zip, the default since PyTorch 1.6), legacy `torch.save` and safetensors, each with and
+    without BatchNorm's `num_batches_tracked` counters (which files saved before PyTorch 0.4.1,
+    and many converted ones, lack). A declared size agrees within 0.05 % plus a few bytes of
+    alignment per tensor. A size copied from a sibling model is off by far more. The fix writes
+    the fp32 size of the closest container.
 
-    A size larger than every checkpoint of the model may be right: the file can hold tensors the
-    model does not build (torchvision's Inception v3 checkpoint carries its auxiliary classifier,
-    which timm's model leaves out). Such a finding is one severity softer and its fix display-only.
+    A file may hold a little more than its tensors (storages larger than the tensors that view
+    them, pickled extras such as an epoch): a size at most 3 % above every checkpoint of the model
+    agrees. A size larger still may be right too: the file can hold tensors the model does not
+    build (torchvision's Inception v3 checkpoint carries its auxiliary classifier, which timm's
+    model leaves out). Such a finding is one severity softer and its fix display-only.
     """, fixable=True)
 
 declare("MI304", "flops-mismatch", "warning", """
