@@ -144,6 +144,7 @@ def test_the_workflow_of_this_repository_uses_the_action_with_the_permissions_it
         assert {"push", "pull_request"} <= set(triggers)
         if step.get("with", {}).get("sarif", "false") != "false":
             assert job["permissions"]["security-events"] == "write"
+            assert job["permissions"]["actions"] in ("read", "write")  # upload-sarif in a private repository
         checkout = next(s for s in job["steps"] if str(s.get("uses", "")).startswith("actions/checkout"))
         assert checkout["with"]["fetch-depth"] == 0  # --changed-since needs the history to the base
 
