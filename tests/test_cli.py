@@ -309,7 +309,6 @@ def test_a_block_scalar_is_reported_but_never_rewritten(run, tmp_path):
 
 
 @pytest.mark.parametrize("layout, given", [
-    ({}, "missing.md"),  # no file given exists
     ({"docs/mkdocs.yml": "site_name: Zoo\nnav: [index.md]\n", "docs/.github/ci.yml": "on: push\n"}, "docs"),
     ({"docs/index.md": "# A page without metadata\n"}, "docs"),
     ({"docs/card.markdown.txt": CLEAN}, "docs"),
@@ -320,6 +319,16 @@ def test_a_run_that_finds_no_card_says_so_and_exits_2(run, tmp_path, layout, giv
         (tmp_path / name).write_text(text, encoding="utf-8")
     result = run("validate", given, "--no-cross-check")
     assert result.exit_code == 2 and "no model card found" in result.stderr and result.stdout == ""
+
+
+def test_a_path_that_does_not_exist_is_named_as_such_and_exits_2(run, tmp_path):
+    (tmp_path / "empty").mkdir()
+    result = run("validate", "missing.md", "--no-cross-check")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "missing.md" in result.stderr and "no model card found" not in result.stderr
+    result = run("validate", "missing.md", "empty", "--no-cross-check")  # each path with what is wrong with it
+    assert result.exit_code == 2
+    assert "no model card found in empty" in result.stderr and "found in missing.md" not in result.stderr
 
 
 def test_a_markdown_file_given_by_name_is_checked_even_without_metadata(run, tmp_path):
