@@ -135,7 +135,7 @@ def validate_command(paths, output_format, output_file, strict, exit_zero, stati
     )
     index, result = validate(paths, config, options)
     if not found_cards(paths, index):
-        say(f"no model card found in {', '.join(map(str, paths))}: nothing was checked")
+        say(f"{no_cards(paths)}: nothing was checked")
         sys.exit(EXIT_FAILURE)
     if write_baseline:
         sys.exit(_write_baseline(write_baseline, result))
@@ -172,6 +172,16 @@ def validate_command(paths, output_format, output_file, strict, exit_zero, stati
 def say(message) -> None:
     """A line on standard error; card text and file names in it are made inert (`printable`)."""
     click.echo(f"model-index: {printable(str(message))}", err=True)
+
+
+def no_cards(paths) -> str:
+    """Why a run found no card: the paths that do not exist, and those without a card in them."""
+    absent = [str(p) for p in paths if not os.path.lexists(p)]
+    present = [str(p) for p in paths if os.path.lexists(p)]
+    reasons = [f"{', '.join(absent)}: no such file or directory"] if absent else []
+    if present:
+        reasons.append(f"no model card found in {', '.join(present)}")
+    return "; ".join(reasons)
 
 
 def found_cards(paths, index) -> bool:

@@ -33,6 +33,17 @@ class Span:
         return cls(line, column, line, column)
 
 
+@dataclass(frozen=True)
+class Place:
+    """Another place that a finding involves, in the same file or another: the first use of a name
+    that a duplicate repeats. Reports point to it (SARIF's related locations), and a finding is on a
+    changed card when its own file or any of its places changed."""
+
+    path: str
+    span: Span
+    message: str
+
+
 class Applicability(str, Enum):
     """Whether `--fix` applies a fix, as ruff has it.
 
@@ -87,6 +98,12 @@ class Diagnostic:
     actual: Any = None
     fix: Fix | None = None
     suggestion: str | None = None
+    related: tuple[Place, ...] = ()
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        """Every file the problem involves: its own, then those of its related places."""
+        return (self.path, *(place.path for place in self.related))
 
     @property
     def location(self) -> str:
@@ -158,6 +175,11 @@ class Result:
     changed: frozenset[str] | None = None  # report paths changed since --changed-since's ref; None: not asked
     unsafe_fixes: bool = False  # the user's choice: reports count unsafe fixes as applicable
 
+    def on_changed(self, diagnostic: Diagnostic) -> bool:
+        """Whether a problem is on a changed card: its file, or the file of a place it involves
+        (a name that a changed card took from an unchanged one), changed since --changed-since's ref."""
+        return self.changed is not None and any(path in self.changed for path in diagnostic.paths)
+
     def fix_counts(self) -> dict[Applicability, int]:
         """How many diagnostics offer a fix of each applicability."""
         counts = {kind: 0 for kind in Applicability}
@@ -174,7 +196,8 @@ class Finding:
     Either `entity` plus `at` (a key path below the entity, canonical keys) or `file` plus `span`.
     `on_key` reports at the key of `at` rather than its value (a problem of the key itself).
     `replacement` is the value `--fix` writes at `at` (a Python value, dumped as YAML), with
-    `applicability` saying whether `--fix` may write it. `soft` marks a finding that rests on weaker
+    `applicability` saying whether `--fix` may write it. `related` are the other places the problem
+involves (a cross-file finding's first occurrence). `soft` marks a finding that rests on weaker
     evidence (a guessed model, a count off only in its rounded last digit): the linter reports it
     one severity below the rule's configured one."""
 
@@ -192,3 +215,4 @@ class Finding:
     on_key: bool = False
     applicability: Applicability = Applicability.SAFE
     soft: bool = False
+    related: tuple[Place, ...] = ()

@@ -65,7 +65,7 @@ def validate(paths: Iterable[str | Path], config: Config | None = None, options:
     result.summary.collections = len(index.collections)
     result.summary.count(result.diagnostics)
     if options.changed is not None:
-        paths = set(index.files) | {d.path for d in result.diagnostics}
+        paths = set(index.files) | {path for d in result.diagnostics for path in d.paths}
         result.changed = frozenset(path for path in paths if options.in_scope(path))
     return index, result
 
@@ -131,7 +131,7 @@ def locate(finding: Finding, config: Config, severity_of: SeverityOf | None = No
     if finding.suggestion:
         message += f" (did you mean '{finding.suggestion}'?)"
     return Diagnostic(path, span, rule.code, rule.name, severity, message, model, field,
-                      finding.expected, finding.actual, fix, finding.suggestion)
+                      finding.expected, finding.actual, fix, finding.suggestion, finding.related)
 
 
 def to_yaml(value, style: str | None = None) -> str:

@@ -84,6 +84,8 @@ class ModelIndexPlugin(BasePlugin[PluginConfig]):
 
     def on_files(self, files: Files, *, config) -> Files:
         docs_dir = Path(config.docs_dir)  # absolute, as mkdocs gives pages their abs_src_path
+        if self.config.cross_check and missing("timm"):  # said here, so that it names the plugin's option
+            raise PluginError(f"model-index: cross_check: true needs torch and timm ({install_hint('timm')})")
         options = Options(cross_check="always" if self.config.cross_check else "never",
                           cache_dir=self.config.cache_dir)
         try:

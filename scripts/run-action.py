@@ -9,13 +9,16 @@ What it does as GitHub does: inputs get their defaults and reach the steps throu
 GITHUB_EVENT_NAME, GITHUB_BASE_REF, RUNNER_OS and RUNNER_TEMP set and fresh GITHUB_OUTPUT,
 GITHUB_ENV, GITHUB_PATH and GITHUB_STEP_SUMMARY files, which are read back after the step
 (outputs, environment, path, and the step's summary appended to the job's); `if:` conditions are
-evaluated, and a failed step skips the rest. What it cannot do: `uses:` steps need GitHub; they are
-skipped with a note that shows their evaluated `with:`. actions/setup-python is stood in for by
-`--python`, whose folder goes first on PATH.
+evaluated, and a failed step skips the rest but those whose `if:` asks for `always()` or
+`failure()`. What it cannot do: `uses:` steps need GitHub; they are skipped with a note that shows
+their evaluated `with:`. actions/setup-python is stood in for by `--python`, whose folder goes
+first on PATH.
 
 Expressions are those action.yml uses: contexts (`inputs`, `steps.<id>.outputs`, `github`,
-`runner`), '...' strings, ==, !=, &&, || and !. Anything else stops the run, so that the action
-cannot grow past what this script checks without the tests noticing.
+`runner`), '...' strings, ==, !=, &&, || and !, and the status functions success(), failure(),
+always() and cancelled() (an `if:` without one of them means `success() && ...`, as on GitHub).
+Anything else stops the run, so that the action cannot grow past what this script checks without
+the tests noticing.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPRESSION = re.compile(r"\$\{\{(.*?)\}\}", re.S)
+STATUS = re.compile(r"\b(?:success|failure|always|cancelled)\s*\(")
 TOKEN = re.compile(r"\s*(?:(?P<string>'(?:[^']|'')*')|(?P<op>==|!=|&&|\|\||!|\(|\))|(?P<name>[A-Za-z_][\w.-]*))")
 
 
@@ -39,8 +43,9 @@ class ExpressionError(Exception):
     """An expression this runner does not understand."""
 
 
-def evaluate(text: str, contexts: dict):
-    """The value of one expression (without `${{ }}`) against `contexts`."""
+def evaluate(text: str, contexts: dict, failed: bool = False):
+    """The value of one expression (without `${{ }}`) against `contexts`; `failed`: whether a step
+    of the job has failed (what the status functions read)."""
     tokens, position = [], 0
     text = text.strip()
     while position < len(text):
@@ -49,7 +54,7 @@ def evaluate(text: str, contexts: dict):
             raise ExpressionError(f"cannot read {text[position:]!r}")
         tokens.append((match.lastgroup, match.group(match.lastgroup)))
         position = match.end()
-    parser = _Parser(tokens, contexts)
+    parser = _Parser(tokens, contexts, failed)
     value = parser.either()
     if parser.tokens:
         raise ExpressionError(f"unexpected {parser.tokens[0][1]!r} in {text!r}")
@@ -58,10 +63,10 @@ def evaluate(text: str, contexts: dict):
 
 class _Parser:
     """Recursive descent: either := both ('||' both)*; both := test ('&&' test)*;
-    test := unary (('=='|'!=') unary)?; unary := '!' unary | '(' either ')' | string | name."""
+    test := unary (('=='|'!=') unary)?; unary := '!' unary | '(' either ')' | string | status '(' ')' | name."""
 
-    def __init__(self, tokens, contexts):
-        self.tokens, self.contexts = list(tokens), contexts
+    def __init__(self, tokens, contexts, failed):
+        self.tokens, self.contexts, self.failed = list(tokens), contexts, failed
 
     def _take(self, op: str) -> bool:
         if self.tokens and self.tokens[0] == ("op", op):
@@ -105,9 +110,18 @@ class _Parser:
         kind, text = self.tokens.pop(0)
         if kind == "string":
             return text[1:-1].replace("''", "'")
+        if kind == "name" and self._take("("):
+            return self._status(text)
         if kind == "name":
             return self._lookup(text)
         raise ExpressionError(f"unexpected {text!r}")
+
+    def _status(self, function: str) -> bool:
+        """A status function's value (nothing is ever cancelled here); no other function is read."""
+        statuses = {"success": not self.failed, "failure": self.failed, "always": True, "cancelled": False}
+        if function not in statuses or not self._take(")"):
+            raise ExpressionError(f"unknown function {function}(...)")
+        return statuses[function]
 
     def _lookup(self, dotted: str):
         head, *rest = dotted.split(".")
@@ -132,13 +146,17 @@ def _string(value) -> str:
     return "" if value is None else str(value)
 
 
-def condition(text, contexts) -> bool:
-    """An `if:` is an expression, with or without `${{ }}`."""
+def condition(text, contexts, failed: bool = False) -> bool:
+    """Whether a step runs: its `if:` is an expression, with or without `${{ }}`; without a status
+    function in it, it holds only while no step has failed (GitHub's implicit `success() &&`)."""
     if text is None:
-        return True
+        return not failed
     text = str(text).strip()
     match = EXPRESSION.fullmatch(text)
-    return bool(evaluate(match.group(1) if match else text, contexts))
+    expression = match.group(1) if match else text
+    if not STATUS.search(expression) and failed:
+        return False
+    return bool(evaluate(expression, contexts, failed))
 
 
 def read_file_commands(path: Path) -> dict[str, str]:
@@ -183,7 +201,7 @@ def run(action: Path, workspace: Path, python: str | None, inputs: dict[str, str
     failed = None
     for number, step in enumerate(spec["runs"]["steps"], 1):
         name = step.get("name") or step.get("uses") or f"step {number}"
-        if failed or not condition(step.get("if"), contexts):
+        if not condition(step.get("if"), contexts, failed is not None):
             print(f"run-action: [{number}] {name}: skipped ({'an earlier step failed' if failed else 'if: false'})")
             continue
         if "uses" in step:

@@ -50,7 +50,8 @@ def test_expressions(expression, value):
     assert run_action.evaluate(expression, CONTEXTS) == value
 
 
-@pytest.mark.parametrize("expression", ["secrets.TOKEN", "hashFiles('x')", "inputs.sarif ==", "inputs.a ) "])
+@pytest.mark.parametrize("expression", ["secrets.TOKEN", "hashFiles('x')", "inputs.sarif ==", "inputs.a ) ",
+                                        "always(1)", "always("])
 def test_what_the_runner_cannot_read_stops_it(expression):
     with pytest.raises(run_action.ExpressionError):
         run_action.evaluate(expression, CONTEXTS)
@@ -60,6 +61,47 @@ def test_substitution_and_conditions():
     assert run_action.substitute("${{ runner.temp }}/cache-${{ github.run_id }}", CONTEXTS) == "/tmp/x/cache-7"
     assert run_action.condition("${{ inputs.sarif == 'true' }}", CONTEXTS) is True
     assert run_action.condition(None, CONTEXTS) is True
+
+
+def test_after_a_failure_only_steps_asking_for_it_run():
+    """GitHub's implicit `success() &&`: without a status function an `if:` holds only while no step failed."""
+    for failed in (False, True):
+        assert run_action.condition(None, CONTEXTS, failed) is not failed
+        assert run_action.condition("inputs.sarif == 'true'", CONTEXTS, failed) is not failed
+        assert run_action.condition("${{ always() && inputs.sarif == 'true' }}", CONTEXTS, failed) is True
+        assert run_action.condition("failure()", CONTEXTS, failed) is failed
+        assert run_action.condition("success() || cancelled()", CONTEXTS, failed) is not failed
+
+
+def _steps_using(action: dict, prefix: str) -> list[tuple[int, dict]]:
+    return [(i, step) for i, step in enumerate(action["runs"]["steps"]) if str(step.get("uses", "")).startswith(prefix)]
+
+
+def test_the_measurement_cache_is_saved_also_when_the_cards_have_errors():
+    """actions/cache saves in a post step that runs only on success, and the action fails the job
+    when validate finds errors: a zoo with errors would never save its measurements. So the action
+    restores with actions/cache/restore and saves with actions/cache/save in a step that runs after
+    a failure too, unless the exact key was restored (nothing new to save, and the key is taken)."""
+    action = yaml.safe_load(ACTION.read_text(encoding="utf-8"))
+    assert not _steps_using(action, "actions/cache@")
+    [(restore_at, restore)] = _steps_using(action, "actions/cache/restore@")
+    [(save_at, save)] = _steps_using(action, "actions/cache/save@")
+    validate_at = next(i for i, step in enumerate(action["runs"]["steps"]) if step.get("id") == "validate")
+    assert restore_at < validate_at < save_at
+    assert save["with"]["path"] == restore["with"]["path"]
+    assert save["with"]["key"] == f"${{{{ steps.{restore['id']}.outputs.cache-primary-key }}}}"
+
+    assert run_action.condition(restore["if"], {"inputs": {"cross-check": "false"}}) is False
+
+    def saves(restored: bool, hit: str, failed: bool) -> bool:
+        outputs = {"cache-hit": hit, "cache-primary-key": "model-index-Linux-torch-2-timm-1-7"} if restored else {}
+        contexts = {"inputs": {"cross-check": "true"}, "github": {}, "runner": {},
+                    "steps": {restore["id"]: {"outputs": outputs}}}
+        return run_action.condition(save.get("if"), contexts, failed)
+
+    assert saves(True, "false", failed=True) and saves(True, "false", failed=False)
+    assert not saves(True, "true", failed=True)  # restored under the exact key
+    assert not saves(False, "", failed=True)  # no restore (no cross-check, or the install failed): no cache
 
 
 def test_file_commands_are_read_as_github_writes_them(tmp_path):
@@ -102,6 +144,7 @@ def test_the_workflow_of_this_repository_uses_the_action_with_the_permissions_it
         assert {"push", "pull_request"} <= set(triggers)
         if step.get("with", {}).get("sarif", "false") != "false":
             assert job["permissions"]["security-events"] == "write"
+            assert job["permissions"]["actions"] in ("read", "write")  # upload-sarif in a private repository
         checkout = next(s for s in job["steps"] if str(s.get("uses", "")).startswith("actions/checkout"))
         assert checkout["with"]["fetch-depth"] == 0  # --changed-since needs the history to the base
 
@@ -181,3 +224,25 @@ def test_the_action_annotates_the_changed_card_first_and_writes_the_summary(pull
     assert any("actions/setup-python" in line for line in skipped)
     assert any("upload-sarif" in line and "model-index.sarif" in line for line in skipped)
     assert not any("actions/cache" in line for line in skipped)  # no cross-check asked: no cache step
+
+
+@pytest.mark.install
+def test_a_pinned_version_installs_with_the_extras_it_asks_for(pull_request, python, tmp_path):
+    """`version` with `build-site`: pip must get `model-index-lint[docs]==X` (an extra written after
+    the version is refused). The venv already holds this checkout with the docs extra at its own
+    version, so pip finds the pin satisfied without an index (PIP_NO_INDEX keeps it off PyPI)."""
+    from model_index import __version__
+
+    subprocess.run([sys.executable, "-m", "uv", "--quiet", "pip", "install", "--python", str(python), f"{ROOT}[docs]"],
+                   check=True, capture_output=True)
+    (pull_request / "mkdocs.yml").write_text("site_name: cards\ndocs_dir: cards\n", encoding="utf-8")
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("GITHUB_", "PIP_"))}
+    env["PIP_NO_INDEX"] = "1"
+    done = subprocess.run([sys.executable, str(RUNNER), "--workspace", str(pull_request), "--python", str(python),
+                           "-i", "paths=cards", "-i", f"version={__version__}", "-i", "build-site=true"],
+                          capture_output=True, text=True, env=env)
+    log = done.stdout + done.stderr
+    assert not re.search(r"^run-action: \[\d+\] Install model-index: failed", log, re.M), log
+    assert re.search(rf"^model-index, version {re.escape(__version__)}$", log, re.M), log  # `model-index --version`
+    assert re.search(r"^run-action: \[\d+\] Build the site$", log, re.M), log  # the docs extra's step ran
+    assert re.search(r"^run-action: output exit-code=1$", log, re.M), log  # and validate ran: z.md has an error

@@ -123,6 +123,34 @@ def test_duplicates_across_changed_and_unchanged_cards_are_still_found(run, repo
     assert "MI102" in {d["code"] for d in data["diagnostics"]}
 
 
+def test_a_name_collision_made_by_a_changed_card_is_annotated_first(tmp_path, monkeypatch):
+    """A changed card takes the name of an unchanged card that sorts after it: MI102 is reported at
+    the unchanged card, but it involves the changed one, so it ranks first, before the old errors
+    that fill GitHub's cap, and the summary marks it changed."""
+    root = tmp_path / "zoo"
+    (root / "cards").mkdir(parents=True)
+    cards = {"a": CLEAN, "z": CLEAN} | {f"old-{i:02}": BROKEN for i in range(12)}
+    for name, text in cards.items():
+        (root / "cards" / f"{name}.md").write_text(text.format(name=name), encoding="utf-8")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", ".")
+    git(root, "commit", "-q", "-m", "cards")
+    git(root, "checkout", "-q", "-b", "topic")
+    (root / "cards" / "a.md").write_text(CLEAN.format(name="z"), encoding="utf-8")  # now also named z
+    git(root, "commit", "-q", "-am", "rename a to z")
+    monkeypatch.chdir(root)
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    out = CliRunner().invoke(cli.main, ["validate", "cards", "--no-cross-check", "--changed-since", "main",
+                                        "--output-format", "github"])
+    assert out.exit_code == 1
+    errors = [line for line in out.stdout.splitlines() if line.startswith("::error ")]
+    assert len(errors) == 10
+    assert f"file={os.path.join('cards', 'z.md')}," in errors[0] and "title=MI102 " in errors[0]
+    rows = [line for line in summary.read_text(encoding="utf-8").splitlines() if line.startswith("| yes |")]
+    assert len(rows) == 1 and "MI102" in rows[0]
+
+
 def test_cli_fails_cleanly_on_an_unknown_ref(run):
     out = run("validate", "cards", "--no-cross-check", "--changed-since", "nope")
     assert out.exit_code == 2

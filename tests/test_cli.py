@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -309,7 +310,6 @@ def test_a_block_scalar_is_reported_but_never_rewritten(run, tmp_path):
 
 
 @pytest.mark.parametrize("layout, given", [
-    ({}, "missing.md"),  # no file given exists
     ({"docs/mkdocs.yml": "site_name: Zoo\nnav: [index.md]\n", "docs/.github/ci.yml": "on: push\n"}, "docs"),
     ({"docs/index.md": "# A page without metadata\n"}, "docs"),
     ({"docs/card.markdown.txt": CLEAN}, "docs"),
@@ -320,6 +320,16 @@ def test_a_run_that_finds_no_card_says_so_and_exits_2(run, tmp_path, layout, giv
         (tmp_path / name).write_text(text, encoding="utf-8")
     result = run("validate", given, "--no-cross-check")
     assert result.exit_code == 2 and "no model card found" in result.stderr and result.stdout == ""
+
+
+def test_a_path_that_does_not_exist_is_named_as_such_and_exits_2(run, tmp_path):
+    (tmp_path / "empty").mkdir()
+    result = run("validate", "missing.md", "--no-cross-check")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "missing.md" in result.stderr and "no model card found" not in result.stderr
+    result = run("validate", "missing.md", "empty", "--no-cross-check")  # each path with what is wrong with it
+    assert result.exit_code == 2
+    assert "no model card found in empty" in result.stderr and "found in missing.md" not in result.stderr
 
 
 def test_a_markdown_file_given_by_name_is_checked_even_without_metadata(run, tmp_path):
@@ -356,3 +366,26 @@ def test_write_baseline_does_not_go_with_fix(run, tmp_path):
     _card(tmp_path, BROKEN)
     result = run("validate", "card.md", "--no-cross-check", "--fix", "--write-baseline", "b.json")
     assert result.exit_code == 2 and not (tmp_path / "b.json").exists()
+
+
+def _readme_example() -> tuple[str, list[tuple[str, int, int, str]]]:
+    """The Quick start's card (the Markdown block after "save this card") and the (path, line,
+    column, code) of each report line its sample output shows."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = text.index("```markdown\n", text.index("save this card")) + len("```markdown\n")
+    card = text[start:text.index("```\n", start)]
+    output = text[text.index("$ model-index validate card.md\n", start):]
+    output = output[:output.index("```")]
+    shown = [(m[1], int(m[2]), int(m[3]), m[4]) for m in re.finditer(r"^(\S+):(\d+):(\d+): (MI\d+) ", output, re.M)]
+    return card, shown
+
+
+@pytest.mark.timm
+def test_the_readmes_quick_start_example_reports_what_it_shows(run, tmp_path):
+    """A PyPI user can reproduce the README's sample: the card is in the README, the output matches."""
+    pytest.importorskip("timm")
+    card, shown = _readme_example()
+    (tmp_path / "card.md").write_text(card, encoding="utf-8")
+    report = _json(run("validate", "card.md", "--output-format", "json", "--cache-dir", str(tmp_path / "cache")))
+    assert [(d["path"], d["line"], d["column"], d["code"]) for d in report["diagnostics"]] == shown
+    assert {code for *_, code in shown} == {"MI201", "MI302", "MI306"}

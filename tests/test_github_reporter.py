@@ -11,7 +11,7 @@ import cmarkgfm
 from cmarkgfm.cmark import Options as CmarkOptions
 
 from model_index import report
-from model_index.diagnostics import Diagnostic, Result, Severity, Span, Summary
+from model_index.diagnostics import Diagnostic, Place, Result, Severity, Span, Summary
 from model_index.escape.terminal import printable
 from model_index.reporters import github
 
@@ -112,6 +112,19 @@ def test_changed_cards_come_first_then_by_severity():
     assert order == ["b-error", "b-warning", "b-info", "a-error", "a-warning"]
     order = [data for _, _, data in _github(_result(*diagnostics))]  # no scope: errors first
     assert order == ["a-error", "b-error", "a-warning", "b-warning", "b-info"]
+
+
+def test_a_problem_involving_a_changed_card_ranks_and_is_marked_with_the_changed_cards():
+    """A duplicate name reported at an unchanged card, whose first use is on a changed one."""
+    old = [_diagnostic("a.md", Severity.ERROR, f"old-{i}", i) for i in range(1, 12)]
+    duplicate = Diagnostic("z.md", Span(3, 9, 3, 10), "MI102", "duplicate-name", Severity.ERROR, "duplicate",
+                           related=(Place("new.md", Span(5, 9, 5, 10), "first"),))
+    result = _result(*old, duplicate, changed=frozenset({"new.md"}))
+    errors = [(properties["file"], data) for name, properties, data in _github(result) if name == "error"]
+    assert errors[0] == ("z.md", "duplicate") and len(errors) == 10
+    rows = _cells(github.job_summary(result))
+    assert [row[4] for row in rows if row[0] == "yes"] == ["duplicate"]
+    assert [data for _, _, data in _github(_result(*old, duplicate))][-2] == "old-10"  # no scope: file order
 
 
 def test_at_most_ten_of_each_kind_and_a_notice_for_the_rest():

@@ -132,6 +132,14 @@ def test_docs_install_builds_a_site_with_the_plugin(dist, tmp_path):
     assert "assets/model-index/model-index.js" in page  # the plugin rendered the card and added its scripts
     assert (site / "site" / "overview" / "index.html").is_file()
 
+    # cross_check: true without timm: the build stops and names the plugin's option, not the CLI's
+    (site / "mkdocs.yml").write_text("site_name: t\nplugins:\n  - model-index:\n      cross_check: true\n",
+                                     encoding="utf-8")
+    build = run(bin_dir, "mkdocs", "build", cwd=site)
+    assert build.returncode != 0 and "Traceback" not in build.stderr
+    assert "cross_check: true" in build.stderr and "--cross-check" not in build.stderr
+    assert "pip install 'model-index-lint[timm]'" in build.stderr
+
     guide = new_project(tmp_path / "guide", "guide")  # the guide's mkdocs.yml, verbatim
     build = run(bin_dir, "mkdocs", "build", "--strict", cwd=guide)
     assert build.returncode == 0, build.stderr

@@ -6,6 +6,7 @@ The YAML of `lint_card` starts on line 4 of the card, so `Models:` is line 4 and
 
 from __future__ import annotations
 
+import os
 import textwrap
 
 import pytest
@@ -120,6 +121,8 @@ def test_duplicate_model_name_across_files(write_file, run_static, make_card, li
     _, result = run_static([first, second])
     assert [(d.code, d.path.endswith("b.md"), d.span.line) for d in result.diagnostics] == [("MI102", True, 5)]
     assert "a.md:5" in result.diagnostics[0].message
+    [first_use] = result.diagnostics[0].related
+    assert os.path.samefile(first_use.path, first) and first_use.span.line == 5
 
 
 def test_duplicate_collection_name_in_one_file(lint_card):

@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 
 from model_index import report
-from model_index.diagnostics import Diagnostic, Fix, Result, Severity, Span, Summary
+from model_index.diagnostics import Diagnostic, Fix, Place, Result, Severity, Span, Summary
 from model_index.lint import Options, validate
 from model_index.reporters import sarif
 
@@ -50,10 +50,12 @@ def test_hand_made_report_is_valid(monkeypatch, tmp_path, home):
                    "demo_net", "Metadata.Image Size", 448, "480", Fix(span, "448", "write 448")),
         Diagnostic("my cards/x,y:z.md", Span(2, 1, 4, 9), "MI002", "wrong-type", Severity.INFO, "two\nlines"),
         Diagnostic(str(tmp_path / "abs path.md"), Span.point(1), "MI000", "unreadable-file", Severity.WARNING, "gone"),
+        Diagnostic("cards/b.md", Span(4, 9, 4, 14), "MI102", "duplicate-name", Severity.ERROR, "used at cards/a.md:7",
+                   related=(Place("cards/a.md", Span(7, 9, 7, 14), "the first model named 'x'"),)),
     )
     log = json.loads(report.format_report(_result(*diagnostics), "sarif", {}))
     assert _errors(log) == []
-    assert len(log["runs"][0]["results"]) == 3
+    assert len(log["runs"][0]["results"]) == 4
     assert ("helpUri" in log["runs"][0]["tool"]["driver"]["rules"][0]) == (home is not None)
 
 
@@ -62,3 +64,18 @@ def test_report_of_a_real_card_is_valid():
     log = json.loads(report.format_report(result, "sarif", index.texts))
     assert log["runs"][0]["results"], "the seed card has findings"
     assert _errors(log) == []
+
+
+
+def test_a_duplicate_name_points_to_its_first_use(tmp_path):
+    card = "# {0}\n\n<!--\nModels:\n- Name: twin\n  Metadata:\n    Image Size: 224\n-->\n"
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.md").write_text(card.format(name), encoding="utf-8")
+    index, result = validate([tmp_path], options=Options(cross_check="never"))
+    log = json.loads(report.format_report(result, "sarif", index.texts))
+    assert _errors(log) == []
+    [found] = log["runs"][0]["results"]
+    assert found["ruleId"] == "MI102" and found["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].endswith("/b.md")
+    [related] = found["relatedLocations"]
+    assert related["physicalLocation"]["artifactLocation"]["uri"].endswith("/a.md")
+    assert related["physicalLocation"]["region"]["startLine"] == 5

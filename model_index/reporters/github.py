@@ -3,7 +3,8 @@
 GitHub shows at most 10 error, 10 warning and 10 notice annotations per step, and 50 per job; the
 rest are dropped without a word (actions/toolkit, docs/problem-matchers.md, "Limitations":
 https://github.com/actions/toolkit/blob/main/docs/problem-matchers.md#limitations). So the
-annotations are ranked, those on the cards a pull request changed (`Result.changed`) first and
+annotations are ranked, those on the cards a pull request changed first (`Result.on_changed`: the
+problem's file or another place it involves, like the first use of a duplicated name, changed), and
 errors before warnings before infos, and capped at that many of each kind; the job summary lists
 every problem. A step's summary may hold 1 MiB ("Adding a job summary":
 https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary);
@@ -38,9 +39,9 @@ def escape_property(text: str) -> str:
 
 
 def ranked(result: Result) -> list[Diagnostic]:
-    """Every diagnostic, those on changed cards first, then by severity; file order within each."""
-    changed = result.changed or frozenset()
-    return sorted(result.diagnostics, key=lambda d: (d.path not in changed, RANK[d.severity]))
+    """Every diagnostic, those on changed cards first (`Result.on_changed`), then by severity; file
+    order within each."""
+    return sorted(result.diagnostics, key=lambda d: (not result.on_changed(d), RANK[d.severity]))
 
 
 def annotated(result: Result) -> list[Diagnostic]:
@@ -105,14 +106,14 @@ def job_summary(result: Result, budget: int = SUMMARY_BYTES) -> str:
     if changed is None:
         lines += ["| Severity | Location | Code | Message |", "| --- | --- | --- | --- |"]
     else:
-        count = sum(d.path in changed for d in result.diagnostics)
+        count = sum(map(result.on_changed, result.diagnostics))
         lines += [f"{count} problem(s) on the cards changed since the base ref, listed first.", "",
                   "| Changed | Severity | Location | Code | Message |", "| --- | --- | --- | --- | --- |"]
     out = ["\n".join(lines) + "\n"]
     size = len(out[0].encode())
     diagnostics = ranked(result)
     for i, d in enumerate(diagnostics):
-        mark = "" if changed is None else ("yes | " if d.path in changed else " | ")
+        mark = "" if changed is None else ("yes | " if result.on_changed(d) else " | ")
         row = f"| {mark}{d.severity.value} | {cell(d.location)} | {d.code} {d.rule} | {cell(d.message)} |\n"
         size += len(row.encode())
         if size + SUMMARY_TAIL > budget:

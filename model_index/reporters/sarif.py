@@ -94,6 +94,10 @@ def _result(d: Diagnostic, indices: dict[str, int]) -> dict:
         "message": {"text": d.message},
         "locations": [{"physicalLocation": {"artifactLocation": _location(d.path), "region": _region(d.span)}}],
     }
+    if d.related:  # the other places it involves (where a duplicated name was first used)
+        result["relatedLocations"] = [
+            {"id": i, "physicalLocation": {"artifactLocation": _location(place.path), "region": _region(place.span)},
+             "message": {"text": place.message}} for i, place in enumerate(d.related)]
     if d.code in indices:
         result["ruleIndex"] = indices[d.code]
     if d.fix:

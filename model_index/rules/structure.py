@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterator
 
-from ..diagnostics import Finding
+from ..diagnostics import Finding, Place
 from ..numbers import as_number
 from . import rule, walk
 
@@ -44,7 +44,8 @@ def duplicate_name(index: Index) -> Iterator[Finding]:
 
     Names identify models across the whole zoo: pages, links and the cross-check use them.
     Files are taken in the order they were loaded; every repetition is reported at the later
-    entry, and the message names the first one.
+    entry, and the message names the first one (SARIF reports carry it as a related location). With
+`--changed-since`, the repetition counts as a problem of a changed card when either entry changed.
 
     Example: `Name: resnet50` in `resnet.md` and again in `resnet-d.md`.
     """
@@ -57,8 +58,10 @@ def duplicate_name(index: Index) -> Iterator[Finding]:
                 continue
             if name in first:
                 where = first[name]
-                yield Finding("MI102", f"{entity.kind} name '{name}' is already used at "
-                                       f"{where.path}:{where.span(('Name',)).line}", entity=entity, at=("Name",))
+                span = where.span(("Name",))
+                yield Finding("MI102", f"{entity.kind} name '{name}' is already used at {where.path}:{span.line}",
+                              entity=entity, at=("Name",),
+                              related=(Place(where.path, span, f"the first {entity.kind} named '{name}'"),))
             else:
                 first[name] = entity
 
