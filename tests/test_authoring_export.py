@@ -12,6 +12,8 @@ import yaml
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from huggingface_hub import ModelCard, metadata_load
+from huggingface_hub.repocard_data import model_index_to_eval_results
 
 from model_index import cli
 from model_index.authoring import export, yaml_text
@@ -26,6 +28,9 @@ NAME = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=1
 NUMBER = st.one_of(st.integers(min_value=-10**12, max_value=10**15),
                    st.floats(allow_nan=False, allow_infinity=False))
 COUNT = st.integers(min_value=0, max_value=10**12)
+# A metric value: ints (beyond a float's precision and a machine word too) stay ints.
+METRIC = st.one_of(st.none(), st.floats(allow_nan=False, allow_infinity=False), st.integers(min_value=-10**3),
+                   st.integers(min_value=2**53, max_value=10**30), st.just(12345678901234567890))
 
 METADATA = st.fixed_dictionaries({}, optional={
     "FLOPs": COUNT, "Parameters": COUNT, "File Size": COUNT, "Epochs": NUMBER, "Crop Pct": NUMBER,
@@ -34,8 +39,7 @@ METADATA = st.fixed_dictionaries({}, optional={
 })
 RESULT = st.fixed_dictionaries({}, optional={
     "Task": st.one_of(st.none(), TEXT), "Dataset": TEXT,
-    "Metrics": st.dictionaries(NAME, st.one_of(st.none(), st.floats(allow_nan=False, allow_infinity=False)),
-                               max_size=3),
+    "Metrics": st.dictionaries(NAME, METRIC, max_size=3),
 })
 PAPER = st.one_of(TEXT, st.fixed_dictionaries({}, optional={"Title": TEXT, "URL": TEXT}))
 CODE = st.one_of(TEXT, st.fixed_dictionaries({}, optional={"URL": TEXT, "Version": TEXT}))
@@ -61,16 +65,38 @@ def write_cards(folder: Path, cards) -> None:
             (folder / f"card{i}.yml").write_text(yaml_text.dump(data), encoding="utf-8")
 
 
+def typed(value):
+    """`value` with every number tagged with its type, so that a comparison tells 5 from 5.0."""
+    if isinstance(value, dict):
+        return {key: typed(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [typed(item) for item in value]
+    return (type(value).__name__, value) if isinstance(value, (int, float)) else value
+
+
 def data_of(index) -> dict[str, list]:
-    return {"Collections": [export.entity_data(e) for e in index.collections],
-            "Models": [export.entity_data(e) for e in index.models]}
+    return typed({"Collections": [export.entity_data(e) for e in index.collections],
+                  "Models": [export.entity_data(e) for e in index.models]})
 
 
 def names_and_results(models: list[dict]) -> list:
-    """What Hugging Face's format holds of each model. A result's Task, Dataset or Metrics written
-    empty (null) is no value there: such a key is left out."""
-    return [(m.get("Name"), [{k: v for k, v in r.items() if v is not None} for r in m.get("Results") or []])
+    """What Hugging Face's format holds of each model: its name, and the results that have a Task
+    and a Dataset (the export names the others on stderr), Metrics left empty being no metrics."""
+    return [(m.get("Name"), [{**r, "Metrics": r.get("Metrics") or {}} for r in m.get("Results") or []
+                             if r.get("Task") is not None and r.get("Dataset") is not None])
             for m in models]
+
+
+def hugging_face_reads(path: Path, models: list[dict]) -> None:
+    """huggingface_hub's own parser reads the front matter at `path`: every metric of every result
+    becomes one of its eval results, under the model's name."""
+    card = ModelCard.load(path)
+    entries = metadata_load(path).get("model-index") or []
+    evaluated = model_index_to_eval_results(entries)[1] if entries else []
+    expected = [(r["Task"], r["Dataset"], name, value) for _, results in names_and_results(models)
+                for r in results for name, value in r["Metrics"].items()]
+    assert [(e.task_name, e.dataset_name, e.metric_name, typed(e.metric_value)) for e in evaluated] == expected
+    assert len(card.data.eval_results or []) == len(expected)
 
 
 def round_trips(folder: Path, index, result) -> None:
@@ -80,13 +106,19 @@ def round_trips(folder: Path, index, result) -> None:
     (folder / "out" / "model-index.yml").write_text(export.to_pwc(index), encoding="utf-8")
     assert data_of(load([folder / "out" / "model-index.yml"])) == loaded
     document = json.loads(export.to_json(index, result))
-    assert [m["data"] for m in document["models"]] == loaded["Models"]
-    assert [c["data"] for c in document["collections"]] == loaded["Collections"]
-    (folder / "out" / "README.md").write_text(export.to_hf(index) + "\n# A model\n", encoding="utf-8")
+    assert typed([m["data"] for m in document["models"]]) == loaded["Models"]
+    assert typed([c["data"] for c in document["collections"]]) == loaded["Collections"]
+    front, _ = export.to_hf(index)
+    (folder / "out" / "README.md").write_text(front + "\n# A model\n", encoding="utf-8")
+    hugging_face_reads(folder / "out" / "README.md", [m for m in loaded["Models"] if m.get("Name") is not None])
+    named = [m for m in loaded["Models"] if m.get("Name") is not None]  # Hugging Face needs a name
+    if not named:
+        assert "model-index" not in front
+        return
     text, _ = convert(folder / "out" / "README.md")
     (folder / "out" / "card.md").write_text(text, encoding="utf-8")
     imported = data_of(load([folder / "out" / "card.md"]))["Models"]
-    assert names_and_results(imported) == names_and_results(loaded["Models"])
+    assert names_and_results(imported) == names_and_results(named)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -98,8 +130,8 @@ def test_every_value_survives_the_round_trips(cards):
         index, result = validate([folder], options=Options(cross_check="never"))
         assert [d for d in result.diagnostics if d.code in ("MI001", "MI002")] == []
         written = [data for _, card in cards for data in card["Collections"]]
-        assert data_of(index)["Collections"] == written  # the loader keeps every value written
-        assert data_of(index)["Models"] == [data for _, card in cards for data in card["Models"]]
+        assert data_of(index)["Collections"] == typed(written)  # the loader keeps every value written
+        assert data_of(index)["Models"] == typed([data for _, card in cards for data in card["Models"]])
         round_trips(folder, index, result)
 
 
@@ -190,3 +222,31 @@ def test_import_refuses_what_is_not_a_hugging_face_card(tmp_path, text):
 def test_export_of_nothing_is_a_usage_failure(tmp_path):
     result = CliRunner().invoke(cli.main, ["export", str(tmp_path), "--to", "pwc"])
     assert result.exit_code == 2 and result.stdout == ""
+
+
+def test_hf_export_names_what_hugging_face_cannot_hold(tmp_path):
+    """A model without Results, `Results: null` and a result without Metrics are written in the form
+    huggingface_hub reads; a result without a Task cannot be written: stderr names it, exit 1."""
+    card = _written(tmp_path / "card.md", "<!--\nModels:\n- Name: bare\n- Name: empty\n  Results: null\n"
+                    "- Name: m\n  Results:\n  - Dataset: ImageNet\n    Metrics: {Top 1 Accuracy: 80.4}\n"
+                    "  - Task: Image Classification\n    Dataset: ImageNet\n-->\n")
+    out = tmp_path / "README.md"
+    result = CliRunner().invoke(cli.main, ["export", str(card), "--to", "hf", "-o", str(out)])
+    assert result.exit_code == 1
+    assert [line.split(": ")[1].endswith("card.md:8") for line in result.stderr.splitlines()] == [True]
+    assert "'m'" in result.stderr
+    entries = metadata_load(out)["model-index"]
+    assert entries == [{"name": "bare", "results": []}, {"name": "empty", "results": []}, {"name": "m", "results": [{
+        "task": {"type": "image-classification", "name": "Image Classification"},
+        "dataset": {"type": "imagenet", "name": "ImageNet"}, "metrics": []}]}]
+    assert model_index_to_eval_results(entries) == ("m", [])
+
+
+def test_openmmlab_null_results_export_reads_in_hugging_face(shared, tmp_path):
+    out = tmp_path / "README.md"
+    result = CliRunner().invoke(cli.main, ["export", str(shared / "corpus" / "mmpretrain-sample"), "--to", "hf",
+                                           "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    entries = metadata_load(out)["model-index"]
+    assert all(isinstance(entry["results"], list) for entry in entries)
+    assert len(model_index_to_eval_results(entries)[1]) > 20
