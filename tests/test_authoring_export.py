@@ -20,6 +20,7 @@ from model_index.authoring import export, yaml_text
 from model_index.authoring.hf_import import convert
 from model_index.index import load
 from model_index.lint import Options, validate
+from model_index.shape import canonical_key
 
 # Any text, control characters, quotes, YAML indicators and `-->` included (not surrogates, which
 # no UTF-8 file holds).
@@ -43,11 +44,14 @@ RESULT = st.fixed_dictionaries({}, optional={
 })
 PAPER = st.one_of(TEXT, st.fixed_dictionaries({}, optional={"Title": TEXT, "URL": TEXT}))
 CODE = st.one_of(TEXT, st.fixed_dictionaries({}, optional={"URL": TEXT, "Version": TEXT}))
-EXTRA = st.one_of(TEXT, st.integers(), st.lists(TEXT, max_size=2), st.dictionaries(NAME, TEXT, max_size=2))
+# Keys of a zoo's own mappings: not another spelling of a schema key, which the loader re-spells
+# (test_a_zoo_keys_own_keys_keep_their_spelling, a known bug).
+OWN_KEY = NAME.filter(lambda key: canonical_key(key) == key)
+EXTRA = st.one_of(TEXT, st.integers(), st.lists(TEXT, max_size=2), st.dictionaries(OWN_KEY, TEXT, max_size=2))
 MODEL = st.fixed_dictionaries({"Name": TEXT}, optional={
     "In Collection": st.lists(TEXT, min_size=1, max_size=2), "Metadata": METADATA,
     "Results": st.one_of(st.none(), st.lists(RESULT, max_size=2)), "Paper": st.one_of(st.none(), PAPER), "Code": CODE, "Weights": TEXT, "Config": TEXT,
-    "Converted From": st.dictionaries(NAME, TEXT, max_size=2), "Downstream": EXTRA,  # a zoo's own keys
+    "Converted From": st.dictionaries(OWN_KEY, TEXT, max_size=2), "Downstream": EXTRA,  # a zoo's own keys
 })
 COLLECTION = st.fixed_dictionaries({"Name": TEXT}, optional={"Paper": PAPER, "Code": CODE, "README": TEXT,
                                                               "Metadata": METADATA})
@@ -115,7 +119,8 @@ def round_trips(folder: Path, index, result) -> None:
     if not named:
         assert "model-index" not in front
         return
-    text, _ = convert(folder / "out" / "README.md")
+    text, _, not_carried = convert(folder / "out" / "README.md")
+    assert not_carried == []  # what the export writes, import reads back whole
     (folder / "out" / "card.md").write_text(text, encoding="utf-8")
     imported = data_of(load([folder / "out" / "card.md"]))["Models"]
     assert names_and_results(imported) == names_and_results(named)
@@ -193,7 +198,9 @@ def test_import_keeps_the_card_and_its_other_front_matter(tmp_path):
                       "# the data\ndatasets:\n- imagenet-1k\n---\n\n# My model\n\nText.\n")
     out = tmp_path / "card.md"
     result = CliRunner().invoke(cli.main, ["import", str(readme), "-o", str(out)])
-    assert result.exit_code == 0
+    # the dataset's type imagenet-1k is not the one its name ImageNet gives, nor the metric's: named, exit 1
+    assert result.exit_code == 1 and [line.split("`")[1] for line in result.stderr.splitlines()] == [
+        "results.0.dataset.type", "results.0.metrics.0.type"]
     text = out.read_text(encoding="utf-8")
     assert text.startswith("---\nlicense: apache-2.0\n# the data\ndatasets:\n- imagenet-1k\n---\n\n# My model\n\nText.\n")
     index = load([out])
@@ -205,7 +212,7 @@ def test_import_keeps_the_card_and_its_other_front_matter(tmp_path):
 def test_imported_text_cannot_end_the_comment_early(tmp_path):
     readme = _written(tmp_path / "README.md", '---\nmodel-index:\n- name: "x --> <script>alert(1)</script> --!> y"\n'
                                               "---\n")
-    text, _ = convert(readme)
+    text, _, _ = convert(readme)
     body = text[text.index("<!--") + 4:]
     assert "-->" not in body[:body.rindex("-->")] and "--!>" not in body
     assert [m.name for m in load([_written(tmp_path / "card.md", text)]).models] == [
@@ -250,3 +257,70 @@ def test_openmmlab_null_results_export_reads_in_hugging_face(shared, tmp_path):
     entries = metadata_load(out)["model-index"]
     assert all(isinstance(entry["results"], list) for entry in entries)
     assert len(model_index_to_eval_results(entries)[1]) > 20
+
+
+def test_import_names_every_value_the_pwc_card_cannot_hold(tmp_path):
+    """A real Hub card's values beyond a name, a label and a value (its dataset's split, config and
+    args, a verified metric's token, a type that is not its name's): stderr names each (card, line,
+    model, key), exit 1; the values PwC's format holds are kept."""
+    readme = _written(tmp_path / "README.md", (AUDIT_CARD))
+    out = tmp_path / "card.md"
+    result = CliRunner().invoke(cli.main, ["import", str(readme), "-o", str(out)])
+    assert result.exit_code == 1
+    named = sorted((line.split(": ")[1].rsplit(":", 1)[1], line.split("`")[1]) for line in result.stderr.splitlines())
+    assert named == [("10", "results.0.dataset.type"), ("11", "results.0.dataset.config"),
+                     ("12", "results.0.dataset.split"), ("13", "results.0.dataset.args"),
+                     ("17", "results.0.metrics.0.verified"), ("18", "results.0.metrics.0.verifyToken"),
+                     ("19", "results.0.metrics.1.type"), ("21", "results.0.source")]
+    assert all("'deberta-qqp'" in line and "README.md:" in line for line in result.stderr.splitlines())
+    assert [export.entity_data(m) for m in load([out]).models] == [{"Name": "deberta-qqp", "Results": [{
+        "Task": "Text Classification", "Dataset": "qqp", "Metrics": {"Accuracy": 0.917969, "Validation loss": 0.21741}}]}]
+
+
+# The shape of a Hugging Face Hub card (AI-Ahmed/deberta-v3-base-funetuned-cls-qqa, with a source and
+# a renamed metric added).
+AUDIT_CARD = """---
+license: cc-by-4.0
+model-index:
+- name: deberta-qqp
+  results:
+  - task:
+      type: text-classification
+      name: Text Classification
+    dataset:
+      type: glue
+      config: qqp
+      split: validation
+      args: {num_labels: 2}
+      name: qqp
+    metrics:
+    - {type: accuracy, value: 0.917969, name: Accuracy,
+      verified: true,
+      verifyToken: eyJhbGciOiJFZERTQSIsInR5cCI6IkpXVCJ9}
+    - {type: loss,
+      value: 0.21741, name: Validation loss}
+    source:
+      name: Open LLM Leaderboard
+      url: https://huggingface.co/spaces/x
+---
+Text.
+"""
+
+
+def test_two_metrics_of_one_name_are_both_kept(tmp_path):
+    readme = _written(tmp_path / "README.md", "---\nmodel-index:\n- name: m1\n  results:\n"
+                      "  - task: {type: image-classification}\n    dataset: {type: imagenet-1k}\n    metrics:\n"
+                      "    - {type: accuracy, value: 80.4}\n    - {type: accuracy, value: 95.1}\n"
+                      "    - {type: top-5, value: 96}\n---\nbody\n")
+    text, _, not_carried = convert(readme)
+    assert not_carried == []
+    data = [export.entity_data(m) for m in load([_written(tmp_path / "card.md", text)]).models]
+    assert data == [{"Name": "m1", "Results": [
+        {"Task": "image-classification", "Dataset": "imagenet-1k", "Metrics": {"accuracy": 80.4}},
+        {"Task": "image-classification", "Dataset": "imagenet-1k", "Metrics": {"accuracy": 95.1, "top-5": 96}}]}]
+
+
+@pytest.mark.xfail(strict=True, reason="the loader canonicalizes every key, a zoo's own mapping's included")
+def test_a_zoo_keys_own_keys_keep_their_spelling(tmp_path):
+    card = _written(tmp_path / "card.md", "<!--\nModels:\n- Name: m\n  Converted From:\n    DATASET: x\n-->\n")
+    assert export.entity_data(load([card]).models[0]) == {"Name": "m", "Converted From": {"DATASET": "x"}}

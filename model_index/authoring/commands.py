@@ -181,12 +181,14 @@ def import_command(file, output) -> None:
     from .hf_import import NotHuggingFace, convert
 
     try:
-        text, index = convert(file)
+        text, index, not_carried = convert(file)
     except NotHuggingFace as error:
         fail(str(error))
     emit(text, output)
     located = [d for d in (locate(f, Config()) for f in index.findings) if d is not None]
-    sys.exit(EXIT_ERRORS if report_lost(located) else EXIT_OK)
+    lost = report_lost(located)
+    _report_left_out(not_carried)
+    sys.exit(EXIT_ERRORS if lost or not_carried else EXIT_OK)
 
 
 @click.command("schema")
