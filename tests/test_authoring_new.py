@@ -126,7 +126,7 @@ def test_weights_of_another_organisation_get_no_file_size(tmp_path, cache_dir):
     assert "File Size" not in model["Metadata"] and "Parameters" in model["Metadata"]
     assert model["Weights"] == "https://huggingface.co/" + timm.models.get_pretrained_cfg(
         "cspnext_tiny.rsb_a1_in1k").hf_hub_id
-    assert "another project's file has no File Size" in text
+    assert "meta device. A model whose weights are another project's file has no File Size." in text
     assert validate_json(path, cache_dir)[1]["diagnostics"] == []
 
 

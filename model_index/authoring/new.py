@@ -228,7 +228,7 @@ def measured_note(version: str, cfgs: dict[str, dict], entries: list[dict[str, A
             "(the sum of `numel()` over `model.parameters()`) and FLOPs (2 per multiply-accumulate of one "
             "forward pass at the model's Image Size) were measured on PyTorch's meta device"
             + ("" if len(measured) == len(entries) else ", where the model could be built") + ". "
-            + (size + ". " if size else "")
+            + (size[:1].upper() + size[1:] + ". " if size else "")  # a sentence of its own
             + "Image Size, Crop Pct and Interpolation are those of each tag's pretrained configuration.")
 
 
