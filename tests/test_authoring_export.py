@@ -324,3 +324,12 @@ def test_two_metrics_of_one_name_are_both_kept(tmp_path):
 def test_a_zoo_keys_own_keys_keep_their_spelling(tmp_path):
     card = _written(tmp_path / "card.md", "<!--\nModels:\n- Name: m\n  Converted From:\n    DATASET: x\n-->\n")
     assert export.entity_data(load([card]).models[0]) == {"Name": "m", "Converted From": {"DATASET": "x"}}
+
+
+def test_import_keeps_windows_line_ends(tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_bytes(b"---\r\nlicense: mit\r\nmodel-index:\r\n- name: m\r\n  results:\r\n  - task: {type: t}\r\n"
+                       b"    dataset: {type: d}\r\n    metrics:\r\n    - {type: acc, value: 81.2}\r\n---\r\n\r\n# M\r\n")
+    text, _, _ = convert(readme)
+    assert text.count("\n") == text.count("\r\n") > 10
+    assert text.startswith("---\r\nlicense: mit\r\n---\r\n\r\n# M\r\n")

@@ -63,6 +63,9 @@ def convert(path: Path) -> tuple[str, Index, list[NotCarried]]:
     models = [data for data in map(entity_data, index.models) if data is not None]
     card = _without_model_index(index.texts[block.path], block).rstrip("\n")
     text = (card + "\n\n" if card else "") + yaml_text.html_comment({"Type": "model-index", "Models": models})
+    original = path.read_bytes()  # the loader reads line ends as "\n"
+    if b"\n" in original and original.count(b"\n") == original.count(b"\r\n"):  # a Windows file stays one
+        text = text.replace("\r\n", "\n").replace("\n", "\r\n")
     return text, index, not_carried(block)
 
 
