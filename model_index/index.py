@@ -420,7 +420,8 @@ def _described(field: str | None, message: str) -> str:
 
 def _from_hugging_face(entry: dict, tree: Tree, at: tuple) -> tuple[dict, dict, dict]:
     """Map one Hugging Face entry onto the model-index Model shape, keeping the spans and the
-    written key paths of the source."""
+    written key paths of the source. A metric whose name a result already holds starts another
+    result of the same task and dataset, so that both values are kept."""
     spans = {(): tree.span(at)}
     fields: dict[tuple, str] = {}
     raw: dict[str, Any] = {}
@@ -438,24 +439,30 @@ def _from_hugging_face(entry: dict, tree: Tree, at: tuple) -> tuple[dict, dict, 
 
     if _hf("name") in entry:
         put(("Name",), entry[_hf("name")], (_hf("name"),))
+    def open_result(src: tuple, result: dict, metrics: bool) -> int:
+        i = len(raw["Results"])
+        put(("Results", i), {}, src)
+        for key in ("Task", "Dataset"):
+            label = _hf_label(result.get(_hf(key.lower())))
+            if label is not None:
+                put(("Results", i, key), label, src + (_hf(key.lower()),))
+        if metrics:
+            put(("Results", i, "Metrics"), {}, src + (_hf("metrics"),))
+        return i
+
     results = entry.get(_hf("results"))
     if isinstance(results, list):
         put(("Results",), [], (_hf("results"),))
         for r, result in enumerate(results):
             if not isinstance(result, dict):
                 continue
-            src, i = (_hf("results"), r), len(raw["Results"])
-            put(("Results", i), {}, src)
-            for key in ("Task", "Dataset"):
-                label = _hf_label(result.get(_hf(key.lower())))
-                if label is not None:
-                    put(("Results", i, key), label, src + (_hf(key.lower()),))
-            metrics = result.get(_hf("metrics"))
-            if isinstance(metrics, list):
-                put(("Results", i, "Metrics"), {}, src + (_hf("metrics"),))
-                for m, metric in enumerate(metrics):
-                    label = _hf_label(metric) if isinstance(metric, dict) else None
-                    if label:
-                        put(("Results", i, "Metrics", str(label)), metric.get(_hf("value")),
-                            src + (_hf("metrics"), m, _hf("value")))
+            src, metrics = (_hf("results"), r), result.get(_hf("metrics"))
+            i = open_result(src, result, isinstance(metrics, list))
+            for m, metric in enumerate(metrics if isinstance(metrics, list) else ()):
+                label = _hf_label(metric) if isinstance(metric, dict) else None
+                if label:
+                    if str(label) in raw["Results"][i]["Metrics"]:  # a mapping holds one value a name:
+                        i = open_result(src, result, True)  # the next is another result on the same data
+                    put(("Results", i, "Metrics", str(label)), metric.get(_hf("value")),
+                        src + (_hf("metrics"), m, _hf("value")))
     return raw, spans, fields

@@ -39,6 +39,14 @@ def _parse_text(value: str) -> Any:
     return value
 
 
+def read_number(value: Any) -> Any:
+    """`parse_number` for the schema: a boolean (YAML's `true`, `yes`) where a number belongs is a
+    wrong type, as the JSON Schema has it, not the number 1 that pydantic would make of it."""
+    if isinstance(value, bool):
+        raise ValueError("a boolean is not a number")
+    return parse_number(value)
+
+
 def as_number(value: Any) -> int | float | None:
     """The number a card value means (``'0.875'``, ``'80.05%'`` included), or None; booleans are not numbers."""
     number = parse_number(value)

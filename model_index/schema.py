@@ -14,15 +14,16 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 # Read through `schema` by other modules; they need no pydantic and live where loading reaches them.
 from .extra_keys import EXTRA_KEY_SCOPES, EXTRA_KEY_TYPES, ValueType, extra_key  # noqa: F401
-from .numbers import INTEGER_TEXT, NUMBER_TEXT, as_list, as_number, parse_number  # noqa: F401
+from .numbers import INTEGER_TEXT, NUMBER_TEXT, as_list, as_number, parse_number, read_number  # noqa: F401
 from .shape import canonical_key, comparable_key  # noqa: F401
 
 Number = Annotated[Union[int, float], BeforeValidator(
-    parse_number, json_schema_input_type=Union[int, float, Annotated[str, Field(pattern=NUMBER_TEXT)]])]
+    read_number, json_schema_input_type=Union[int, float, Annotated[str, Field(pattern=NUMBER_TEXT)]])]
 Integer = Annotated[int, BeforeValidator(
-    parse_number, json_schema_input_type=Union[int, Annotated[str, Field(pattern=INTEGER_TEXT)]])]
+    read_number, json_schema_input_type=Union[int, Annotated[str, Field(pattern=INTEGER_TEXT)]])]
 Words = Annotated[list[str], BeforeValidator(as_list, json_schema_input_type=Union[str, list[str]])]
-Metric = Annotated[Union[float, str, None], BeforeValidator(parse_number)]
+# A metric keeps an int as an int (`Count: 5`, a count beyond a float's precision).
+Metric = Annotated[Union[int, float, str, None], BeforeValidator(read_number)]
 
 
 class Node(BaseModel):

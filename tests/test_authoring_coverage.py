@@ -89,6 +89,9 @@ def test_table_and_markdown_formats(cards, cache_dir):
     markdown = coverage(cards, "--filter", "*xception*", "--output-format", "markdown", "--cache-dir", cache_dir)
     assert "| `xception65` |" in markdown
     assert "gluon\\_xception65" in markdown  # card text is escaped in a Markdown table
+    # the filter is shown in a code span, where a backslash escape would show as a backslash
+    summary = next(line for line in markdown.splitlines() if "of those matching" in line)
+    assert "`*xception*`" in summary and "\\" not in summary
 
 
 def test_parameters_are_measured_for_the_listed_tags_only(cards, tmp_path):

@@ -126,7 +126,7 @@ def test_weights_of_another_organisation_get_no_file_size(tmp_path, cache_dir):
     assert "File Size" not in model["Metadata"] and "Parameters" in model["Metadata"]
     assert model["Weights"] == "https://huggingface.co/" + timm.models.get_pretrained_cfg(
         "cspnext_tiny.rsb_a1_in1k").hf_hub_id
-    assert "another project's file has no File Size" in text
+    assert "meta device. A model whose weights are another project's file has no File Size." in text
     assert validate_json(path, cache_dir)[1]["diagnostics"] == []
 
 
@@ -180,3 +180,13 @@ def test_results_of_timms_2021_csv_are_found_by_the_deprecated_name_of_the_tag(t
     top1 = {name: model["Results"][0]["Metrics"]["Top 1 Accuracy"] for name, model in models.items()}
     assert top1 == {"tf_efficientnet_b0.ap_in1k": 77.072, "tf_efficientnet_b0.ns_jft_in1k": 78.6}
     assert validate_json(path, cache_dir, "--results", str(csv_path))[1]["diagnostics"] == []
+
+
+def test_a_results_row_without_a_readable_accuracy_is_named(tmp_path, cache_dir):
+    results = tmp_path / "results.csv"
+    results.write_text("model,top1\nresnet18.a1_in1k,abc\n", encoding="utf-8")
+    path = tmp_path / "card.md"
+    code, _, err = run("new", "resnet18.a1_in1k", "-o", str(path), "--cache-dir", cache_dir, "--jobs", "1",
+                       "--results", str(results))
+    assert code == 0 and "Results" not in load([path]).models[0].raw
+    assert [line for line in err.splitlines() if "resnet18.a1_in1k" in line and "results CSV" in line]

@@ -81,3 +81,30 @@ def test_models_must_be_a_list(lint_card):
 
 def test_each_model_must_be_a_mapping(lint_card):
     assert lint_card("Models:\n- resnet50\n- Name: b\n") == [("MI002", 5)]
+
+
+@pytest.mark.parametrize("line, field", [
+    ("    Parameters: true", "Metadata.Parameters"),
+    ("    FLOPs: false", "Metadata.FLOPs"),
+    ("    Image Size: yes", "Metadata.Image Size"),
+])
+def test_a_boolean_is_not_a_number(write_file, run_static, make_card, line, field):
+    """YAML reads `true` (and YAML 1.1's `yes`) as a boolean: where a number belongs it is a wrong
+    type, as the JSON Schema says, not the number 1."""
+    text = make_card(f"Models:\n- Name: m\n  Metadata:\n    Crop Pct: 0.9\n{line}\n")
+    index, result = run_static([write_file("card.md", text)])
+    assert [(d.code, d.span.line, d.field) for d in result.diagnostics] == [("MI002", 8, field)]
+    assert index.models[0].data.metadata.model_dump(exclude_unset=True, by_alias=True) == {"Crop Pct": 0.9}
+
+
+def test_a_boolean_is_not_a_metric_value(lint_card):
+    """Reported once, as the wrong type it is (the schema leaves it out), not also as a metric that
+    is not a number."""
+    assert lint_card("Models:\n- Name: m\n  Results:\n  - Task: t\n    Dataset: d\n    Metrics:\n      Top 1: true\n"
+                     ) == [("MI002", 10)]
+
+
+@pytest.mark.parametrize("value", [5, 0, -3, 2 ** 63, 12345678901234567890, 10 ** 30])
+def test_whole_metric_values_stay_ints(value):
+    node, errors = schema.validate(schema.Result, {"Metrics": {"Count": value}})
+    assert errors == [] and node.metrics["Count"] == value and type(node.metrics["Count"]) is int

@@ -151,10 +151,23 @@ def export_command(paths, to, output, config_file) -> None:
     index, result = validate(paths, load_config(config_file), Options(cross_check="never"))
     if not found_cards(paths, index):
         fail(f"no model card found in {', '.join(map(str, paths))}: nothing was exported")
-    text = export.to_json(index, result) if to == "json" else export.to_pwc(index) if to == "pwc" \
-        else export.to_hf(index)
+    left_out: list = []
+    if to == "hf":
+        text, left_out = export.to_hf(index)
+    else:
+        text = export.to_json(index, result) if to == "json" else export.to_pwc(index)
     emit(text, output)
-    sys.exit(EXIT_ERRORS if report_lost(result.diagnostics) else EXIT_OK)
+    lost = report_lost(result.diagnostics)
+    _report_left_out(left_out)
+    sys.exit(EXIT_ERRORS if lost or left_out else EXIT_OK)
+
+
+def _report_left_out(left_out) -> None:
+    """Name on standard error each value the format cannot hold (file, line, model)."""
+    from ..escape.terminal import printable
+
+    for item in left_out:
+        click.echo(f"model-index: {printable(str(item))}", err=True)
 
 
 @click.command("import")
@@ -168,12 +181,14 @@ def import_command(file, output) -> None:
     from .hf_import import NotHuggingFace, convert
 
     try:
-        text, index = convert(file)
+        text, index, not_carried = convert(file)
     except NotHuggingFace as error:
         fail(str(error))
     emit(text, output)
     located = [d for d in (locate(f, Config()) for f in index.findings) if d is not None]
-    sys.exit(EXIT_ERRORS if report_lost(located) else EXIT_OK)
+    lost = report_lost(located)
+    _report_left_out(not_carried)
+    sys.exit(EXIT_ERRORS if lost or not_carried else EXIT_OK)
 
 
 @click.command("schema")

@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 from ..escape.gfm_table import cell
+from ..escape.markdown import code_span
 from ..escape.terminal import printable
 from .coverage import Coverage
 
@@ -84,7 +85,7 @@ def as_markdown(coverage: Coverage) -> str:
     lines = [f"# Coverage of timm {coverage.timm_version}", "",
              f"{coverage.documented} of {coverage.available} pretrained tags are documented "
              f"({percent(coverage.documented, coverage.available)})"
-             + (f", of those matching `{cell(coverage.pattern)}`" if coverage.pattern != "*" else "") + ".", "",
+             + (f", of those matching {code_span(coverage.pattern)}" if coverage.pattern != "*" else "") + ".", "",
              "## By family", "", "| family | documented | available | |", "| --- | ---: | ---: | ---: |"]
     lines += [f"| {f.name} | {f.documented} | {f.available} | {percent(f.documented, f.available)} |"
               for f in coverage.families]

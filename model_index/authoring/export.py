@@ -7,7 +7,8 @@ kept, values the schema refused left out (the run reports them).
 - ``json``: the whole index for the site and other tools (`to_json`; its shape is documented in
   docs/guide/authoring.md and versioned);
 - ``pwc``: one Papers with Code ``model-index.yml`` holding every collection and model;
-- ``hf``: Hugging Face model-card front matter, which holds a model's name and results.
+- ``hf``: Hugging Face model-card front matter, which holds a model's name and results (what it
+  cannot hold, a result without a task, is listed rather than written invalid).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from .. import __version__
@@ -80,34 +82,68 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")
 
 
-def hf_entry(data: dict[str, Any]) -> dict[str, Any]:
+@dataclass(frozen=True)
+class LeftOut:
+    """A value the Hugging Face format cannot hold, so the `hf` export leaves it out: where it is
+    (file and line), the model it belongs to, and what it is."""
+
+    path: str
+    line: int
+    model: str | None
+    what: str
+
+    def __str__(self) -> str:
+        model = f"model {self.model!r}" if self.model is not None else "a model without a Name"
+        return f"{self.path}:{self.line}: {model}: {self.what}"
+
+
+def hf_entry(data: dict[str, Any]) -> tuple[dict[str, Any] | None, list[tuple[tuple, str]]]:
     """One model as a Hugging Face ``model-index`` entry: its name and results (task, dataset and
-    metrics each with a `type` made from its name, and the name itself)."""
-    entry: dict[str, Any] = {}
-    if "Name" in data:
-        entry["name"] = data["Name"]
+    metrics each with a `type` made from its name, and the name itself), with what could not be
+    written, as (key path, what) pairs.
+
+    Hugging Face requires a name, a list of results, and in each result a task and a dataset: a
+    model without a Name is left out, and so is a result without a Task or a Dataset. A model
+    without Results has an empty list, a result without Metrics an empty list of metrics."""
+    if data.get("Name") is None:
+        return None, [((), "it has no Name, which a Hugging Face model-index entry requires: left out")]
+    left: list[tuple[tuple, str]] = []
     results = []
-    for result in data.get("Results") or []:
-        out: dict[str, Any] = {}
-        for key in ("Task", "Dataset"):
-            if result.get(key) is not None:
-                out[key.lower()] = {"type": slug(result[key]), "name": result[key]}
-        if result.get("Metrics") is not None:
-            out["metrics"] = [{"type": slug(name), "value": value, "name": name}
-                              for name, value in result["Metrics"].items()]
-        results.append(out)
-    if "Results" in data:
-        entry["results"] = None if data["Results"] is None else results  # `Results:` left empty stays empty
-    return entry
+    for i, result in enumerate(data.get("Results") or []):
+        missing = [key for key in ("Task", "Dataset") if result.get(key) is None]
+        if missing:
+            left.append((("Results", i), f"result {i + 1} has no {' and no '.join(missing)}, which Hugging Face "
+                                         "requires: left out"))
+            continue
+        results.append({
+            "task": {"type": slug(result["Task"]), "name": result["Task"]},
+            "dataset": {"type": slug(result["Dataset"]), "name": result["Dataset"]},
+            "metrics": [{"type": slug(name), "value": value, "name": name}
+                        for name, value in (result.get("Metrics") or {}).items()],
+        })
+    return {"name": data["Name"], "results": results}, left
 
 
-def hf_data(index) -> dict[str, Any]:
-    """Front-matter data: ``library_name``, ``tags`` (timm and the results' tasks) and ``model-index``."""
-    entries = [hf_entry(value) for value in map(entity_data, index.models) if value is not None]
-    tasks = {result["task"]["type"] for entry in entries for result in entry.get("results") or [] if "task" in result}
-    return {"library_name": LIBRARY, "tags": sorted({LIBRARY, *tasks}), "model-index": entries}
+def hf_data(index) -> tuple[dict[str, Any], list[LeftOut]]:
+    """Front-matter data: ``library_name``, ``tags`` (timm and the results' tasks) and
+    ``model-index`` (when some model can be written), with the values it could not hold."""
+    entries, left = [], []
+    for model in index.models:
+        data = entity_data(model)
+        if data is None:
+            continue  # nothing of it could be read: the run reports why
+        entry, lost = hf_entry(data)
+        left += [LeftOut(model.path, model.span(at).line, model.name, what) for at, what in lost]
+        if entry is not None:
+            entries.append(entry)
+    tasks = {result["task"]["type"] for entry in entries for result in entry["results"]}
+    front = {"library_name": LIBRARY, "tags": sorted({LIBRARY, *tasks})}
+    if entries:  # Hugging Face reads an empty model-index as a broken one
+        front["model-index"] = entries
+    return front, left
 
 
-def to_hf(index) -> str:
-    """Hugging Face model-card front matter for the index's models."""
-    return yaml_text.front_matter(hf_data(index))
+def to_hf(index) -> tuple[str, list[LeftOut]]:
+    """Hugging Face model-card front matter for the index's models, and what it could not hold."""
+    data, left = hf_data(index)
+    return yaml_text.front_matter(data), left

@@ -228,7 +228,7 @@ def measured_note(version: str, cfgs: dict[str, dict], entries: list[dict[str, A
             "(the sum of `numel()` over `model.parameters()`) and FLOPs (2 per multiply-accumulate of one "
             "forward pass at the model's Image Size) were measured on PyTorch's meta device"
             + ("" if len(measured) == len(entries) else ", where the model could be built") + ". "
-            + (size + ". " if size else "")
+            + (size[:1].upper() + size[1:] + ". " if size else "")  # a sentence of its own
             + "Image Size, Crop Pct and Interpolation are those of each tag's pretrained configuration.")
 
 
@@ -260,6 +260,9 @@ def compose(full_names: list[str], family: str, registry, facts: dict, table: di
         if table is not None and row is None:
             notes.append(f"{full_name}: no row of the results CSV is named {full_name} (or a deprecated name "
                          "of it); the model has no Results")
+        elif row == {}:  # the row is there, but none of its accuracies is a number
+            notes.append(f"{full_name}: the results CSV's row of it has no Top 1 or Top 5 Accuracy that is a "
+                         "number; the model has no Results")
         entries.append(model_entry(full_name, family, registry, None if "error" in model_facts else model_facts,
                                    flops_facts.get("flops"), row))
     papers = {name: paper(registry.cfg(name)) for name in full_names}

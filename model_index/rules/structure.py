@@ -101,8 +101,8 @@ def incomplete_result(index: Index) -> Iterator[Finding]:
 def non_numeric_metric(index: Index) -> Iterator[Finding]:
     """A metric value that is not a number.
 
-    Numbers, and percentages written as `80.05%`, are accepted; anything else cannot be
-    compared, sorted or charted.
+    Numbers, and percentages written as `80.05%`, are accepted; other text cannot be
+    compared, sorted or charted. (A boolean is a wrong type, MI002.)
 
     Example: `Top 1 Accuracy: about 80`.
     """
@@ -110,7 +110,7 @@ def non_numeric_metric(index: Index) -> Iterator[Finding]:
         for at, result in walk.typed(model, "Result"):
             metrics = result.get("Metrics")
             for name, value in metrics.items() if isinstance(metrics, dict) else ():
-                if isinstance(value, (str, bool)) and as_number(value) is None and not walk.is_blank(value):
+                if isinstance(value, str) and as_number(value) is None and not walk.is_blank(value):
                     yield Finding("MI105", f"metric '{name}' is not a number", entity=model,
                                   at=at + ("Metrics", name), actual=value)
 
