@@ -116,12 +116,21 @@ def check(subject: Subject) -> list[Finding]:
 
 
 def image_size(s: Subject) -> list[Finding]:
-    declared, sizes = as_number(s.metadata("Image Size")), _config_values(s.cfg, "input_size")
-    if declared is None or not sizes or declared in [size[-1] for size in sizes]:
+    dispute = image_size_dispute(s)
+    if dispute is None:
         return []
-    expected = sizes[0][-1]
+    declared, expected = dispute
     return [s.finding("MI301", ("Metadata", "Image Size"), f"Image Size {declared} differs from the pretrained "
                       f"config's input size {expected}", expected, s.metadata("Image Size"), expected)]
+
+
+def image_size_dispute(s: Subject) -> tuple[float, int] | None:
+    """(declared, the config's input size) when the card's Image Size is none of the config's
+    input sizes (image-size-mismatch), else None."""
+    declared, sizes = as_number(s.metadata("Image Size")), _config_values(s.cfg, "input_size")
+    if declared is None or not sizes or declared in [size[-1] for size in sizes]:
+        return None
+    return declared, sizes[0][-1]
 
 
 def crop_pct(s: Subject) -> list[Finding]:
@@ -198,24 +207,39 @@ def flops(s: Subject) -> list[Finding]:
         return []
     measured, size = s.measured_flops, s.flops_size
     if s.flops_below_parameters:
-        return [s.finding("MI305", ("Metadata", "FLOPs"), f"FLOPs {declared:,} are fewer than the model's "
-                          f"{s.facts['parameters']:,} parameters; at {size} px it does {measured:,} FLOPs", measured,
-                          s.metadata("FLOPs"), measured)]
+        return [_flops_finding(s, "MI305", f"FLOPs {declared:,} are fewer than the model's "
+                               f"{s.facts['parameters']:,} parameters; at {size} px it does {measured:,} FLOPs",
+                               measured, measured)]
     counts = (measured // 2, measured)  # MACs, FLOPs
     if any(agrees_rounded(declared, count) for count in counts) or ratio is not None and conventions.standard(ratio):
         return []
     if s.convention is not None and ratio is not None:
         if conventions.follows(ratio, s.convention):
             return []
-        return [s.finding("MI304", ("Metadata", "FLOPs"), f"FLOPs {declared:,} at {size} px are {ratio:.3g}x the "
-                          f"model's {measured // 2:,} MACs, while this card's FLOPs are {s.convention:.3g}x MACs "
-                          f"(its convention)", round(measured / 2 * s.convention), s.metadata("FLOPs"))]
+        return [_flops_finding(s, "MI304", f"FLOPs {declared:,} at {size} px are {ratio:.3g}x the model's "
+                               f"{measured // 2:,} MACs, while this card's FLOPs are {s.convention:.3g}x MACs "
+                               "(its convention)", round(measured / 2 * s.convention))]
     rounded = any(off_in_last_digit(declared, count) for count in counts)
-    return [s.finding("MI304", ("Metadata", "FLOPs"), f"FLOPs {declared:,} at {size} px match neither "
-                      f"{measured:,} FLOPs (2 per multiply-accumulate) nor {measured // 2:,} MACs within "
-                      f"{conventions.STANDARD_TOLERANCE:.0%}{f'; declared/MACs = {ratio:.3g}' if ratio else ''}"
-                      f"{'; the rounded count is off in its last digit' if rounded else ''}", measured,
-                      s.metadata("FLOPs"), measured, soft=rounded)]
+    return [_flops_finding(s, "MI304", f"FLOPs {declared:,} at {size} px match neither {measured:,} FLOPs "
+                           f"(2 per multiply-accumulate) nor {measured // 2:,} MACs within "
+                           f"{conventions.STANDARD_TOLERANCE:.0%}{f'; declared/MACs = {ratio:.3g}' if ratio else ''}"
+                           f"{'; the rounded count is off in its last digit' if rounded else ''}", measured,
+                           measured, soft=rounded)]
+
+
+def _flops_finding(s: Subject, code: str, message: str, expected: int, replacement: int | None = None,
+                   soft: bool = False) -> Finding:
+    """A finding on the card's FLOPs, which were counted at its Image Size. When that size is itself
+    disputed (image-size-mismatch), its fix may change it in the same run, and FLOPs counted at
+    the old size are no value to write: the fix is display-only until the size is settled."""
+    applicability = Applicability.SAFE
+    dispute = image_size_dispute(s)
+    if dispute is not None:
+        message += (f"; the card's Image Size {dispute[0]} is itself disputed (image-size-mismatch), so FLOPs "
+                    f"counted at {s.flops_size} px are not fixed before it is settled")
+        applicability = Applicability.DISPLAY_ONLY
+    return s.finding(code, ("Metadata", "FLOPs"), message, expected, s.metadata("FLOPs"), replacement, soft=soft,
+                     applicability=applicability)
 
 
 def training_data(s: Subject) -> list[Finding]:

@@ -87,6 +87,10 @@ declare("MI304", "flops-mismatch", "warning", """
     own, borrows the run's convention when the run has one. Such findings offer no fix (the tool
     cannot count in the card's convention); otherwise the fix writes the FLOPs.
 
+    FLOPs are counted at the card's `Image Size`: when that size is itself disputed
+    (image-size-mismatch), whose fix may replace it in the same run, the FLOPs fix is display-only
+    and the message says so; once the size is settled, the next pass counts the FLOPs again.
+
     A model whose forward pass cannot run on meta tensors has no FLOPs to compare; the run says
     so in a notice.
     """, fixable=True)
@@ -97,6 +101,9 @@ declare("MI305", "flops-below-parameters", "error", """
     Every parameter of a convolution or linear layer takes part in at least one
     multiply-accumulate per forward pass, so a forward pass costs more operations than there are
     parameters; a smaller value is a unit slip (GFLOPs written as FLOPs) or a wrong model.
+
+    The fix writes the FLOPs counted at the card's `Image Size`; when that size is itself disputed
+    (image-size-mismatch), the fix is display-only, as flops-mismatch's is.
     """, fixable=True)
 
 declare("MI306", "crop-pct-mismatch", "error", """
