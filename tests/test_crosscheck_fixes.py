@@ -101,3 +101,20 @@ def test_big_transfers_flops_follow_its_fixed_image_sizes(tmp_path, cache_dir, s
     again = run(card, cache_dir)[1]
     assert not found(again, "MI301") and not found(again, "MI304") and not found(again, "MI305")
     assert not any("steady multiple" in notice for notice in again.notices)
+
+
+def test_flops_below_parameters_are_fixed_in_the_cards_convention(tmp_path, cache_dir, shared):
+    # timm's ResNet-D card declares about 1.29x the MACs; resnet101d's 13,805,639,680 FLOPs
+    # written in GFLOPs' digits are restored in that convention, not at 2 FLOPs per MAC.
+    card = tmp_path / "resnet-d.md"
+    card.write_text((TIMM_CARDS / "resnet-d.md").read_text().replace("FLOPs: 13805639680", "FLOPs: 13805640"))
+    (below,) = found(run(card, cache_dir)[1], "MI305")
+    assert below.span.line == line_of(card, "FLOPs: 13805640")
+    assert below.fix.applicability.value == "unsafe"  # the card's multiple times the MACs: an estimate
+    assert abs(below.expected / 13805639680 - 1) < 0.05
+    cli_run(cache_dir, "--fix", str(card))
+    assert line_of(card, "FLOPs: 13805640")  # --fix alone leaves an estimate for review
+    cli_run(cache_dir, "--fix", "--unsafe-fixes", str(card))
+    assert line_of(card, f"FLOPs: {below.expected}")
+    again = run(card, cache_dir)[1]
+    assert not found(again, "MI304") and not found(again, "MI305")

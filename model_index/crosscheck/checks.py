@@ -207,9 +207,7 @@ def flops(s: Subject) -> list[Finding]:
         return []
     measured, size = s.measured_flops, s.flops_size
     if s.flops_below_parameters:
-        return [_flops_finding(s, "MI305", f"FLOPs {declared:,} are fewer than the model's "
-                               f"{s.facts['parameters']:,} parameters; at {size} px it does {measured:,} FLOPs",
-                               measured, measured)]
+        return [_below_parameters(s, declared, measured)]
     counts = (measured // 2, measured)  # MACs, FLOPs
     if any(agrees_rounded(declared, count) for count in counts) or ratio is not None and conventions.standard(ratio):
         return []
@@ -227,12 +225,25 @@ def flops(s: Subject) -> list[Finding]:
                            measured, soft=rounded)]
 
 
+def _below_parameters(s: Subject, declared: float, measured: int) -> Finding:
+    """FLOPs fewer than the parameters, fixed in the card's convention: 2 FLOPs per MAC on a card
+    without one; else the MACs times its multiple, an estimate rather than a count (unsafe)."""
+    size = s.flops_size
+    below = f"FLOPs {declared:,} are fewer than the model's {s.facts['parameters']:,} parameters"
+    if s.convention is None:
+        return _flops_finding(s, "MI305", f"{below}; at {size} px it does {measured:,} FLOPs (2 per "
+                              "multiply-accumulate)", measured, measured)
+    estimate = round(measured / 2 * s.convention)
+    return _flops_finding(s, "MI305", f"{below}; at {size} px it does {measured // 2:,} MACs, about {estimate:,} "
+                          f"in this card's convention ({s.convention:.3g}x MACs)", estimate, estimate,
+                          applicability=Applicability.UNSAFE)
+
+
 def _flops_finding(s: Subject, code: str, message: str, expected: int, replacement: int | None = None,
-                   soft: bool = False) -> Finding:
+                   soft: bool = False, applicability: Applicability = Applicability.SAFE) -> Finding:
     """A finding on the card's FLOPs, which were counted at its Image Size. When that size is itself
     disputed (image-size-mismatch), its fix may change it in the same run, and FLOPs counted at
     the old size are no value to write: the fix is display-only until the size is settled."""
-    applicability = Applicability.SAFE
     dispute = image_size_dispute(s)
     if dispute is not None:
         message += (f"; the card's Image Size {dispute[0]} is itself disputed (image-size-mismatch), so FLOPs "

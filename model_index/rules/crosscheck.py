@@ -85,7 +85,8 @@ declare("MI304", "flops-mismatch", "warning", """
     is the card's convention: only the models more than 10 % off it are reported, and the run says
     the convention once, in a notice. A card with fewer models, or without a steady ratio of its
     own, borrows the run's convention when the run has one. Such findings offer no fix (the tool
-    cannot count in the card's convention); otherwise the fix writes the FLOPs.
+    cannot count in the card's convention); otherwise the fix writes the FLOPs (2 per
+    multiply-accumulate).
 
     FLOPs are counted at the card's `Image Size`: when that size is itself disputed
     (image-size-mismatch), whose fix may replace it in the same run, the FLOPs fix is display-only
@@ -102,8 +103,11 @@ declare("MI305", "flops-below-parameters", "error", """
     multiply-accumulate per forward pass, so a forward pass costs more operations than there are
     parameters; a smaller value is a unit slip (GFLOPs written as FLOPs) or a wrong model.
 
-    The fix writes the FLOPs counted at the card's `Image Size`; when that size is itself disputed
-    (image-size-mismatch), the fix is display-only, as flops-mismatch's is.
+    The fix writes the FLOPs at the card's `Image Size` in the card's convention, so a card does
+    not mix two: on a card that keeps a multiple of the MACs of its own (or borrows the run's, see
+    flops-mismatch), the measured MACs times that multiple, an estimate rather than a count, so
+    the fix is unsafe; on any other card, 2 FLOPs per multiply-accumulate. When the `Image Size` is
+    itself disputed (image-size-mismatch), the fix is display-only, as flops-mismatch's is.
     """, fixable=True)
 
 declare("MI306", "crop-pct-mismatch", "error", """
