@@ -15,6 +15,7 @@ pytest.importorskip("torch")
 pytest.importorskip("timm")
 
 from model_index import cli  # noqa: E402
+from model_index.crosscheck import checks  # noqa: E402
 from model_index.lint import Options, validate  # noqa: E402
 
 pytestmark = pytest.mark.timm
@@ -118,3 +119,40 @@ def test_flops_below_parameters_are_fixed_in_the_cards_convention(tmp_path, cach
     assert line_of(card, f"FLOPs: {below.expected}")
     again = run(card, cache_dir)[1]
     assert not found(again, "MI304") and not found(again, "MI305")
+
+
+PINNED = "blob/d8e69206be253892b2956341fea09fdebfaae4e3"
+
+
+def test_a_code_link_pinned_to_a_commit_is_a_softer_mismatch(tmp_path, cache_dir, shared):
+    severities = {
+        PINNED: "info",  # the file as it was at that commit, where it defined gluon_senet154
+        "blob/master": "warning",  # a branch follows timm as it changes
+        "blob/v0.4.5": "warning",  # a release tag
+        "blob/d8e69206be25": "warning",  # a short hash cannot be told from a branch name
+    }
+    cards = {}
+    for number, ref in enumerate(severities):
+        card = tmp_path / f"gloun-senet-{number}.md"
+        card.write_text((TIMM_CARDS / "gloun-senet.md").read_text().replace(PINNED, ref))
+        cards[card.name] = ref
+    findings = found(run(tmp_path, cache_dir)[1], "MI313")
+    assert sorted(Path(d.path).name for d in findings) == sorted(cards)
+    for code in findings:
+        ref = cards[Path(code.path).name]
+        assert code.span.line == line_of(tmp_path / Path(code.path).name,
+                                         f"Code: https://github.com/rwightman/pytorch-image-models/{ref}/")
+        assert (code.severity.value, code.fix.applicability.value) == (severities[ref], "unsafe")
+
+
+@pytest.mark.parametrize("path, commit", [
+    ("/rwightman/pytorch-image-models/blob/D8E69206BE253892B2956341FEA09FDEBFAAE4E3/timm/models/resnet.py",
+     "d8e69206be253892b2956341fea09fdebfaae4e3"),
+    ("/rwightman/pytorch-image-models/d8e69206be253892b2956341fea09fdebfaae4e3/timm/models/resnet.py",  # raw
+     "d8e69206be253892b2956341fea09fdebfaae4e3"),
+    ("/rwightman/pytorch-image-models/blob/main/timm/models/resnet.py", None),
+    ("/rwightman/pytorch-image-models/blob/d8e69206be253892b2956341fea09fdebfaae4e3a/timm/models/resnet.py", None),
+    ("/d8e69206be253892b2956341fea09fdebfaae4e3/timm/models/resnet.py", None),
+])
+def test_only_a_full_commit_pins_a_link(path, commit):
+    assert checks.pinned_commit(path) == commit

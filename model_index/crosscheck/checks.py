@@ -20,6 +20,7 @@ from .resolve import Confidence, Resolution
 
 DOUBT_RATIO = 2.0  # Parameters or File Size this many times off: the model reached is not the card's
 DEFAULT_REPOSITORY = "huggingface/pytorch-image-models"
+PINNED = re.compile(r"/[^/]+/[^/]+/(?:(?:blob|tree|raw|blame)/)?([0-9a-fA-F]{40})/")
 
 
 @dataclass
@@ -282,9 +283,18 @@ def code_url(s: Subject) -> list[Finding]:
         return []
     fixed = code_link(url, s.registry, s.resolution.arch)
     at = ("Code", "URL") if isinstance(s.entity.value(("Code",)), dict) else ("Code",)  # OpenMMLab's mapping
-    return [s.finding("MI313", at, f"Code points to {path.rsplit('/', 1)[-1] or path}, but the installed "
-                      f"timm defines {s.resolution.arch} in {source}", fixed, url, fixed,
+    commit = pinned_commit(path)
+    pinned = f" at commit {commit[:12]} (a pinned link: the file as it was then)" if commit else ""
+    return [s.finding("MI313", at, f"Code points to {path.rsplit('/', 1)[-1] or path}{pinned}, but the installed "
+                      f"timm defines {s.resolution.arch} in {source}", fixed, url, fixed, soft=commit is not None,
                       applicability=Applicability.UNSAFE)]  # the link then names another release
+
+
+def pinned_commit(path: str) -> str | None:
+    """The full commit a GitHub link's path is pinned to (``/owner/repo/blob/<40 hex>/...``, or
+    raw.githubusercontent's ``/owner/repo/<40 hex>/...``); None for a branch, a tag or a short hash."""
+    match = PINNED.match(path)
+    return match.group(1).lower() if match else None
 
 
 def code_link(url: str, registry: Registry, arch: str) -> str:

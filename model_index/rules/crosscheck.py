@@ -172,9 +172,16 @@ declare("MI313", "code-url-mismatch", "warning", """
     `Code` does not point to the file that defines the model's entry point in the installed timm.
 
     Only the path is compared (`timm/models/resnet.py`); a line anchor cannot be checked offline
-    against the commit a link names. The fix writes a link to the installed release's
-    definition, line anchor included: in the card's repository when its link already points into
-    a copy of timm (`timm/models/`), else in huggingface/pytorch-image-models.
+    against the commit a link names. A link pinned to a full 40-hex commit
+    (`.../blob/d8e69206be253892b2956341fea09fdebfaae4e3/timm/models/gluon_resnet.py`) still shows
+    the file as it was at that commit, where it may well have defined the model (timm's 2021 cards
+    link their Gluon models so): it is reported one severity softer (info), and the message names
+    the commit. A link on a branch (`main`, `master`) or a release tag is reported at the rule's
+    severity, as is one on a shorter hash, which cannot be told from a branch name.
+
+    The fix writes a link to the installed release's definition, line anchor included: in the
+    card's repository when its link already points into a copy of timm (`timm/models/`), else in
+    huggingface/pytorch-image-models.
     """, fixable=True)
 
 declare("MI314", "top1-mismatch", "error", """
