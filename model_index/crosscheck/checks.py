@@ -20,6 +20,7 @@ from .resolve import Confidence, Resolution
 
 DOUBT_RATIO = 2.0  # Parameters or File Size this many times off: the model reached is not the card's
 DEFAULT_REPOSITORY = "huggingface/pytorch-image-models"
+PINNED = re.compile(r"/[^/]+/[^/]+/(?:(?:blob|tree|raw|blame)/)?([0-9a-fA-F]{40})/")
 
 
 @dataclass
@@ -116,12 +117,21 @@ def check(subject: Subject) -> list[Finding]:
 
 
 def image_size(s: Subject) -> list[Finding]:
-    declared, sizes = as_number(s.metadata("Image Size")), _config_values(s.cfg, "input_size")
-    if declared is None or not sizes or declared in [size[-1] for size in sizes]:
+    dispute = image_size_dispute(s)
+    if dispute is None:
         return []
-    expected = sizes[0][-1]
+    declared, expected = dispute
     return [s.finding("MI301", ("Metadata", "Image Size"), f"Image Size {declared} differs from the pretrained "
                       f"config's input size {expected}", expected, s.metadata("Image Size"), expected)]
+
+
+def image_size_dispute(s: Subject) -> tuple[float, int] | None:
+    """(declared, the config's input size) when the card's Image Size is none of the config's
+    input sizes (image-size-mismatch), else None."""
+    declared, sizes = as_number(s.metadata("Image Size")), _config_values(s.cfg, "input_size")
+    if declared is None or not sizes or declared in [size[-1] for size in sizes]:
+        return None
+    return declared, sizes[0][-1]
 
 
 def crop_pct(s: Subject) -> list[Finding]:
@@ -198,24 +208,50 @@ def flops(s: Subject) -> list[Finding]:
         return []
     measured, size = s.measured_flops, s.flops_size
     if s.flops_below_parameters:
-        return [s.finding("MI305", ("Metadata", "FLOPs"), f"FLOPs {declared:,} are fewer than the model's "
-                          f"{s.facts['parameters']:,} parameters; at {size} px it does {measured:,} FLOPs", measured,
-                          s.metadata("FLOPs"), measured)]
+        return [_below_parameters(s, declared, measured)]
     counts = (measured // 2, measured)  # MACs, FLOPs
     if any(agrees_rounded(declared, count) for count in counts) or ratio is not None and conventions.standard(ratio):
         return []
     if s.convention is not None and ratio is not None:
         if conventions.follows(ratio, s.convention):
             return []
-        return [s.finding("MI304", ("Metadata", "FLOPs"), f"FLOPs {declared:,} at {size} px are {ratio:.3g}x the "
-                          f"model's {measured // 2:,} MACs, while this card's FLOPs are {s.convention:.3g}x MACs "
-                          f"(its convention)", round(measured / 2 * s.convention), s.metadata("FLOPs"))]
+        return [_flops_finding(s, "MI304", f"FLOPs {declared:,} at {size} px are {ratio:.3g}x the model's "
+                               f"{measured // 2:,} MACs, while this card's FLOPs are {s.convention:.3g}x MACs "
+                               "(its convention)", round(measured / 2 * s.convention))]
     rounded = any(off_in_last_digit(declared, count) for count in counts)
-    return [s.finding("MI304", ("Metadata", "FLOPs"), f"FLOPs {declared:,} at {size} px match neither "
-                      f"{measured:,} FLOPs (2 per multiply-accumulate) nor {measured // 2:,} MACs within "
-                      f"{conventions.STANDARD_TOLERANCE:.0%}{f'; declared/MACs = {ratio:.3g}' if ratio else ''}"
-                      f"{'; the rounded count is off in its last digit' if rounded else ''}", measured,
-                      s.metadata("FLOPs"), measured, soft=rounded)]
+    return [_flops_finding(s, "MI304", f"FLOPs {declared:,} at {size} px match neither {measured:,} FLOPs "
+                           f"(2 per multiply-accumulate) nor {measured // 2:,} MACs within "
+                           f"{conventions.STANDARD_TOLERANCE:.0%}{f'; declared/MACs = {ratio:.3g}' if ratio else ''}"
+                           f"{'; the rounded count is off in its last digit' if rounded else ''}", measured,
+                           measured, soft=rounded)]
+
+
+def _below_parameters(s: Subject, declared: float, measured: int) -> Finding:
+    """FLOPs fewer than the parameters, fixed in the card's convention: 2 FLOPs per MAC on a card
+    without one; else the MACs times its multiple, an estimate rather than a count (unsafe)."""
+    size = s.flops_size
+    below = f"FLOPs {declared:,} are fewer than the model's {s.facts['parameters']:,} parameters"
+    if s.convention is None:
+        return _flops_finding(s, "MI305", f"{below}; at {size} px it does {measured:,} FLOPs (2 per "
+                              "multiply-accumulate)", measured, measured)
+    estimate = round(measured / 2 * s.convention)
+    return _flops_finding(s, "MI305", f"{below}; at {size} px it does {measured // 2:,} MACs, about {estimate:,} "
+                          f"in this card's convention ({s.convention:.3g}x MACs)", estimate, estimate,
+                          applicability=Applicability.UNSAFE)
+
+
+def _flops_finding(s: Subject, code: str, message: str, expected: int, replacement: int | None = None,
+                   soft: bool = False, applicability: Applicability = Applicability.SAFE) -> Finding:
+    """A finding on the card's FLOPs, which were counted at its Image Size. When that size is itself
+    disputed (image-size-mismatch), its fix may change it in the same run, and FLOPs counted at
+    the old size are no value to write: the fix is display-only until the size is settled."""
+    dispute = image_size_dispute(s)
+    if dispute is not None:
+        message += (f"; the card's Image Size {dispute[0]} is itself disputed (image-size-mismatch), so FLOPs "
+                    f"counted at {s.flops_size} px are not fixed before it is settled")
+        applicability = Applicability.DISPLAY_ONLY
+    return s.finding(code, ("Metadata", "FLOPs"), message, expected, s.metadata("FLOPs"), replacement, soft=soft,
+                     applicability=applicability)
 
 
 def training_data(s: Subject) -> list[Finding]:
@@ -247,9 +283,18 @@ def code_url(s: Subject) -> list[Finding]:
         return []
     fixed = code_link(url, s.registry, s.resolution.arch)
     at = ("Code", "URL") if isinstance(s.entity.value(("Code",)), dict) else ("Code",)  # OpenMMLab's mapping
-    return [s.finding("MI313", at, f"Code points to {path.rsplit('/', 1)[-1] or path}, but the installed "
-                      f"timm defines {s.resolution.arch} in {source}", fixed, url, fixed,
+    commit = pinned_commit(path)
+    pinned = f" at commit {commit[:12]} (a pinned link: the file as it was then)" if commit else ""
+    return [s.finding("MI313", at, f"Code points to {path.rsplit('/', 1)[-1] or path}{pinned}, but the installed "
+                      f"timm defines {s.resolution.arch} in {source}", fixed, url, fixed, soft=commit is not None,
                       applicability=Applicability.UNSAFE)]  # the link then names another release
+
+
+def pinned_commit(path: str) -> str | None:
+    """The full commit a GitHub link's path is pinned to (``/owner/repo/blob/<40 hex>/...``, or
+    raw.githubusercontent's ``/owner/repo/<40 hex>/...``); None for a branch, a tag or a short hash."""
+    match = PINNED.match(path)
+    return match.group(1).lower() if match else None
 
 
 def code_link(url: str, registry: Registry, arch: str) -> str:

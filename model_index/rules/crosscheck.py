@@ -85,7 +85,12 @@ declare("MI304", "flops-mismatch", "warning", """
     is the card's convention: only the models more than 10 % off it are reported, and the run says
     the convention once, in a notice. A card with fewer models, or without a steady ratio of its
     own, borrows the run's convention when the run has one. Such findings offer no fix (the tool
-    cannot count in the card's convention); otherwise the fix writes the FLOPs.
+    cannot count in the card's convention); otherwise the fix writes the FLOPs (2 per
+    multiply-accumulate).
+
+    FLOPs are counted at the card's `Image Size`: when that size is itself disputed
+    (image-size-mismatch), whose fix may replace it in the same run, the FLOPs fix is display-only
+    and the message says so; once the size is settled, the next pass counts the FLOPs again.
 
     A model whose forward pass cannot run on meta tensors has no FLOPs to compare; the run says
     so in a notice.
@@ -97,6 +102,12 @@ declare("MI305", "flops-below-parameters", "error", """
     Every parameter of a convolution or linear layer takes part in at least one
     multiply-accumulate per forward pass, so a forward pass costs more operations than there are
     parameters; a smaller value is a unit slip (GFLOPs written as FLOPs) or a wrong model.
+
+    The fix writes the FLOPs at the card's `Image Size` in the card's convention, so a card does
+    not mix two: on a card that keeps a multiple of the MACs of its own (or borrows the run's, see
+    flops-mismatch), the measured MACs times that multiple, an estimate rather than a count, so
+    the fix is unsafe; on any other card, 2 FLOPs per multiply-accumulate. When the `Image Size` is
+    itself disputed (image-size-mismatch), the fix is display-only, as flops-mismatch's is.
     """, fixable=True)
 
 declare("MI306", "crop-pct-mismatch", "error", """
@@ -161,9 +172,16 @@ declare("MI313", "code-url-mismatch", "warning", """
     `Code` does not point to the file that defines the model's entry point in the installed timm.
 
     Only the path is compared (`timm/models/resnet.py`); a line anchor cannot be checked offline
-    against the commit a link names. The fix writes a link to the installed release's
-    definition, line anchor included: in the card's repository when its link already points into
-    a copy of timm (`timm/models/`), else in huggingface/pytorch-image-models.
+    against the commit a link names. A link pinned to a full 40-hex commit
+    (`.../blob/d8e69206be253892b2956341fea09fdebfaae4e3/timm/models/gluon_resnet.py`) still shows
+    the file as it was at that commit, where it may well have defined the model (timm's 2021 cards
+    link their Gluon models so): it is reported one severity softer (info), and the message names
+    the commit. A link on a branch (`main`, `master`) or a release tag is reported at the rule's
+    severity, as is one on a shorter hash, which cannot be told from a branch name.
+
+    The fix writes a link to the installed release's definition, line anchor included: in the
+    card's repository when its link already points into a copy of timm (`timm/models/`), else in
+    huggingface/pytorch-image-models.
     """, fixable=True)
 
 declare("MI314", "top1-mismatch", "error", """
