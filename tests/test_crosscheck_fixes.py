@@ -156,3 +156,27 @@ def test_a_code_link_pinned_to_a_commit_is_a_softer_mismatch(tmp_path, cache_dir
 ])
 def test_only_a_full_commit_pins_a_link(path, commit):
     assert checks.pinned_commit(path) == commit
+
+
+def macs_card(folder: Path, flops: dict[str, int]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    card = folder / "resnets.md"
+    models = "".join(f"- Name: {name}\n  Metadata:\n    ID: {name}.tv_in1k\n    Image Size: 224\n"
+                     f"    FLOPs: {value}\n" for name, value in flops.items())
+    card.write_text(f"<!--\nType: model-index\nModels:\n{models}-->\n")
+    return card
+
+
+def test_a_card_that_declares_macs_has_its_outliers_fixed_in_macs(tmp_path, cache_dir):
+    names = ("resnet18", "resnet34", "resnet50", "resnet101")
+    probe = run(macs_card(tmp_path / "probe", dict.fromkeys(names, 1000)), cache_dir)[1]
+    macs = {d.model: d.expected // 2 for d in found(probe, "MI305")}  # 2 FLOPs per MAC, measured
+    assert set(macs) == set(names)
+    card = macs_card(tmp_path / "card", {**macs, "resnet50": macs["resnet50"] * 3, "resnet101": 1000})
+    result = run(card, cache_dir)[1]
+    (outlier,) = found(result, "MI304")
+    (below,) = found(result, "MI305")
+    assert (outlier.model, outlier.fix.replacement) == ("resnet50", str(macs["resnet50"]))
+    assert (below.model, below.fix.replacement) == ("resnet101", str(macs["resnet101"]))
+    assert {outlier.fix.applicability.value, below.fix.applicability.value} == {"safe"}
+    assert not [n for n in result.notices if "steady multiple" in n]  # plain MACs go without saying

@@ -115,7 +115,9 @@ def test_a_steady_ratio_is_a_convention():
 def test_a_small_card_borrows_the_runs_convention():
     learned = conventions.by_card([("a.md", 1.29), ("a.md", 1.28), ("a.md", 1.30), ("b.md", 1.29),
                                    ("c.md", 1.0), ("c.md", 1.0), ("c.md", 1.01)])
-    assert set(learned) == {"a.md", "b.md"} and learned["b.md"] == pytest.approx(1.29)
+    assert set(learned) == {"a.md", "b.md", "c.md"} and learned["b.md"] == pytest.approx(1.29)
+    assert learned["c.md"] == 1.0  # c.md keeps plain MACs, a standard convention
+    assert "2 card(s)" in conventions.notice(learned)  # which goes without saying
 
 
 @pytest.mark.parametrize("declared, measured, off", [

@@ -212,6 +212,12 @@ def flops(s: Subject) -> list[Finding]:
     counts = (measured // 2, measured)  # MACs, FLOPs
     if any(agrees_rounded(declared, count) for count in counts) or ratio is not None and conventions.standard(ratio):
         return []
+    if s.convention in conventions.STANDARD and ratio is not None:
+        count = round(measured / 2 * s.convention)
+        unit = "MACs" if s.convention == 1 else "FLOPs at 2 per multiply-accumulate"
+        return [_flops_finding(s, "MI304", f"FLOPs {declared:,} at {size} px are {ratio:.3g}x the model's "
+                               f"{measured // 2:,} MACs, while this card's other models declare {unit}: "
+                               f"{count:,}", count, count)]
     if s.convention is not None and ratio is not None:
         if conventions.follows(ratio, s.convention):
             return []
@@ -228,12 +234,16 @@ def flops(s: Subject) -> list[Finding]:
 
 def _below_parameters(s: Subject, declared: float, measured: int) -> Finding:
     """FLOPs fewer than the parameters, fixed in the card's convention: 2 FLOPs per MAC on a card
-    without one; else the MACs times its multiple, an estimate rather than a count (unsafe)."""
+    without one, the count in a standard one it keeps; else the MACs times its multiple, an
+    estimate rather than a count (unsafe)."""
     size = s.flops_size
     below = f"FLOPs {declared:,} are fewer than the model's {s.facts['parameters']:,} parameters"
-    if s.convention is None:
+    if s.convention is None or s.convention == 2:
         return _flops_finding(s, "MI305", f"{below}; at {size} px it does {measured:,} FLOPs (2 per "
                               "multiply-accumulate)", measured, measured)
+    if s.convention == 1:
+        return _flops_finding(s, "MI305", f"{below}; at {size} px it does {measured // 2:,} MACs, which this "
+                              "card's other models declare", measured // 2, measured // 2)
     estimate = round(measured / 2 * s.convention)
     return _flops_finding(s, "MI305", f"{below}; at {size} px it does {measured // 2:,} MACs, about {estimate:,} "
                           f"in this card's convention ({s.convention:.3g}x MACs)", estimate, estimate,

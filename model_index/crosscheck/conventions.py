@@ -5,7 +5,8 @@ some add activations or count only some layers. timm's 2021 cards, for one, decl
 the MACs throughout. When a card's declared FLOPs stand in one steady ratio to the measured MACs
 across its models, that ratio is the card's convention, and only the models that break it are
 reported. A card with too few models to show a convention, or none of its own, borrows the run's
-when the run has one.
+when the run has one. A card whose models mostly declare plain MACs (or 2 FLOPs per MAC) keeps
+that standard convention: its outliers are fixed in it, not in the other one.
 """
 
 from __future__ import annotations
@@ -46,16 +47,25 @@ def learn(ratios: list[float]) -> float | None:
     return middle
 
 
+def kept_standard(ratios: list[float]) -> float | None:
+    """The standard convention (1 or 2) that most of `ratios` follow, when there are enough of them."""
+    if len(ratios) < MIN_MODELS:
+        return None
+    counts = Counter(standard(r) for r in ratios)
+    return next((s for s in STANDARD if counts[s] >= SHARE * len(ratios)), None)
+
+
 def by_card(ratios: Iterable[tuple[str, float]]) -> dict[str, float]:
-    """Each card's convention from (card, ratio) pairs: its own, else the run's (a card with too
-    few models to show one, or with no steady ratio of its own). The run's is learned from the
-    ratios no standard convention explains. Cards whose ratios all follow a standard convention,
-    and cards without any convention, are left out."""
+    """Each card's convention from (card, ratio) pairs: its own learned multiple, else the standard
+    one most of its models keep, else the run's (a card with too few models to show one, or with
+    no steady ratio of its own). The run's is learned from the ratios no standard convention
+    explains. Cards whose few ratios all follow a standard convention, and cards without any
+    convention, are left out."""
     cards: dict[str, list[float]] = {}
     for card, ratio in ratios:
         cards.setdefault(card, []).append(ratio)
     run = learn([r for values in cards.values() for r in values if not standard(r)])
-    learned = {card: learn(values) or (run if not all(map(standard, values)) else None)
+    learned = {card: learn(values) or kept_standard(values) or (run if not all(map(standard, values)) else None)
                for card, values in cards.items()}
     return {card: convention for card, convention in learned.items() if convention is not None}
 
@@ -65,7 +75,9 @@ def follows(ratio: float, convention: float) -> bool:
 
 
 def notice(conventions: dict[str, float]) -> str | None:
-    """The conventions said once for the run: how many cards follow which multiple."""
+    """The conventions said once for the run: how many cards follow which multiple (a standard
+    convention goes without saying)."""
+    conventions = {card: c for card, c in conventions.items() if c not in STANDARD}
     if not conventions:
         return None
     counts = Counter(f"{c:.2f}x" for c in conventions.values())

@@ -85,7 +85,9 @@ declare("MI304", "flops-mismatch", "warning", """
     is the card's convention: only the models more than 10 % off it are reported, and the run says
     the convention once, in a notice. A card with fewer models, or without a steady ratio of its
     own, borrows the run's convention when the run has one. Such findings offer no fix (the tool
-    cannot count in the card's convention); otherwise the fix writes the FLOPs (2 per
+    cannot count in the card's convention). A card whose models mostly (two thirds of three or
+    more) declare plain MACs, or 2 FLOPs per MAC, keeps that convention: the fix of a model that
+    breaks it writes the count in it. Otherwise the fix writes the FLOPs (2 per
     multiply-accumulate).
 
     FLOPs are counted at the card's `Image Size`: when that size is itself disputed
@@ -106,7 +108,8 @@ declare("MI305", "flops-below-parameters", "error", """
     The fix writes the FLOPs at the card's `Image Size` in the card's convention, so a card does
     not mix two: on a card that keeps a multiple of the MACs of its own (or borrows the run's, see
     flops-mismatch), the measured MACs times that multiple, an estimate rather than a count, so
-    the fix is unsafe; on any other card, 2 FLOPs per multiply-accumulate. When the `Image Size` is
+    the fix is unsafe; on a card whose models mostly declare plain MACs, the MACs; on any other
+    card, 2 FLOPs per multiply-accumulate. When the `Image Size` is
     itself disputed (image-size-mismatch), the fix is display-only, as flops-mismatch's is.
     """, fixable=True)
 
