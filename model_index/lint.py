@@ -55,7 +55,7 @@ def validate(paths: Iterable[str | Path], config: Config | None = None, options:
             findings.extend(rule.check(index))
     result = Result()
     if options.cross_check != "never":
-        findings.extend(_cross_check(index, options, result))
+        findings.extend(_cross_check(index, config, options, result))
     severity = functools.cache(config.rule_severity)  # asked for every finding: worked out once a rule and file
     located = [d for d in (locate(f, config, severity) for f in findings) if d is not None]
     result.diagnostics = sorted(_not_suppressed(located, index, config, options, result, severity),
@@ -70,11 +70,11 @@ def validate(paths: Iterable[str | Path], config: Config | None = None, options:
     return index, result
 
 
-def _cross_check(index: Index, options: Options, result: Result) -> list[Finding]:
+def _cross_check(index: Index, config: Config, options: Options, result: Result) -> list[Finding]:
     """Run the timm cross-check when it can run; torch and timm are imported only here."""
     from .crosscheck import run as crosscheck_run
 
-    return crosscheck_run(index, options, result)
+    return crosscheck_run(index, options, result, config)
 
 
 def _not_suppressed(diagnostics: list[Diagnostic], index: Index, config: Config, options: Options,
