@@ -146,3 +146,12 @@ def test_per_file_never_leaves_a_files_models_out_with_a_notice_of_their_own(zoo
 def test_the_first_matching_glob_decides(zoo, cache_dir, table, checked):
     result = run_zoo(zoo, cache_dir, "[tool.model-index.per-file-cross-check]\n" + table, "hub")
     assert cross_checked(result) == checked
+
+
+def test_a_suppression_in_a_file_left_out_is_not_unused(zoo, cache_dir):
+    card = zoo / "models" / "gloun-xception.md"
+    card.write_text(card.read_text().replace("    ID: gluon_xception65\n",
+                                             "    ID: gluon_xception65  # model-index: ignore[MI311]\n"))
+    assert not {"MI311", "MI009"} & {d.code for d in run_zoo(zoo, cache_dir, "", "models").diagnostics}  # used
+    result = run_zoo(zoo, cache_dir, '[tool.model-index.per-file-cross-check]\n"models/" = "never"\n', "models")
+    assert not {"MI311", "MI009"} & {d.code for d in result.diagnostics}  # the rule did not run there
