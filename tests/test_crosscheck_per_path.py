@@ -155,3 +155,6 @@ def test_a_suppression_in_a_file_left_out_is_not_unused(zoo, cache_dir):
     assert not {"MI311", "MI009"} & {d.code for d in run_zoo(zoo, cache_dir, "", "models").diagnostics}  # used
     result = run_zoo(zoo, cache_dir, '[tool.model-index.per-file-cross-check]\n"models/" = "never"\n', "models")
     assert not {"MI311", "MI009"} & {d.code for d in result.diagnostics}  # the rule did not run there
+    unchanged = Options(cache_dir=cache_dir, changed=frozenset())  # --changed-since: no card changed
+    _, result = validate([str(card)], None, unchanged)
+    assert not {"MI311", "MI009"} & {d.code for d in result.diagnostics}
