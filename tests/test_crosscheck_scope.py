@@ -59,11 +59,16 @@ Models:
   In Collection: Family
 - Name: another zoo's
   Code: https://github.com/open-mmlab/mmpretrain/blob/v1/x.py
+- Name: by one of its collections
+  In Collection: [Elsewhere, Family]
+- Name: by a collection of a strange name
+  In Collection: {Family: 1}
 """)
     collections = {c.name: c for c in index.collections}
     claims = {m.name: scope.claim(m, collections, {}, timm_zoo=False) for m in index.models}
     assert claims == {"by code": scope.CODE_CLAIM, "by library": scope.LIBRARY_CLAIM,
-                      "by metadata": scope.LIBRARY_CLAIM, "by collection": scope.CODE_CLAIM, "another zoo's": None}
+                      "by metadata": scope.LIBRARY_CLAIM, "by collection": scope.CODE_CLAIM, "another zoo's": None,
+                      "by one of its collections": scope.CODE_CLAIM, "by a collection of a strange name": None}
     assert all(scope.claim(m, collections, {}, timm_zoo=True) is scope.ZOO_CLAIM for m in index.models)
 
 

@@ -44,12 +44,13 @@ def claim(entity, collections: dict[str, Any], front_matter: dict[str, Any], tim
     """What the card (or the configuration, `timm_zoo`) says makes this model a timm model, or None.
 
     `collections` maps collection names to their entities (a collection's Code speaks for its
-    models); `front_matter` maps file paths to their front matter (Hugging Face's
+    models, also one of several that `In Collection` lists); `front_matter` maps file paths to their front matter (Hugging Face's
     ``library_name``). A Code link outweighs a library key."""
     if timm_zoo:
         return ZOO_CLAIM
-    collection = collections.get(entity.raw.get("In Collection")) if isinstance(entity.raw, dict) else None
-    owners = [owner for owner in (entity, collection) if owner is not None]
+    named = entity.raw.get("In Collection") if isinstance(entity.raw, dict) else None
+    owners = [entity, *(collections[name] for name in (named if isinstance(named, list) else [named])
+                        if isinstance(name, str) and name in collections)]
     codes = [url_of_code(owner.value(("Code",))) for owner in owners]
     if any(url and links_timm(url) for url in codes):
         return CODE_CLAIM
