@@ -19,6 +19,8 @@ from .rules import Rule, all_rules
 # The same as the folder walk's own default (`index.SKIPPED_DIRS`; a test holds them equal), written
 # out so that reading the settings does not load the pipeline.
 DEFAULT_EXCLUDE = [".*/", "__pycache__/", "node_modules/", "site/", "venv/"]
+CROSS_CHECKS = ("auto", "always", "never", "timm")  # `cross-check`: whether it runs, and the zoo's scope
+CROSS_CHECK_SCOPES = ("auto", "timm", "never")  # `per-file-cross-check`: how it takes a file's models
 
 
 class ConfigError(Exception):
@@ -35,6 +37,7 @@ class Config:
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)  # glob → selectors
     severity: dict[str, Severity] = field(default_factory=dict)
     cross_check: str = "auto"  # auto | always | never | timm (always, and every model is a timm model)
+    per_file_cross_check: dict[str, str] = field(default_factory=dict)  # glob → auto | timm | never
     cache_dir: str | None = None
     results: str | None = None
     baseline: str | None = None
@@ -63,6 +66,18 @@ class Config:
         matching = [(_specificity([s], rule), severity) for s, severity in self.severity.items()]
         best = max((m for m in matching if m[0] >= 0), key=lambda m: m[0], default=None)
         return best[1] if best else rule.severity
+
+    def cross_check_scope(self, path: str, cross_check: str | None = None) -> str:
+        """How the cross-check takes the models of the file at `path`: ``timm`` (every one is a timm
+        model), ``never`` (none is cross-checked) or ``auto`` (those something ties to timm).
+
+        The first `per-file-cross-check` glob that matches the file decides, in the order the
+        table is written (as ruff's per-file settings); without one, the run's `cross_check`
+        (default: the configured one) does: ``timm`` for the whole zoo, else ``auto``."""
+        for glob, scope in self.per_file_cross_check.items():
+            if _path_matches(glob, path, self.root):
+                return scope
+        return "timm" if (cross_check or self.cross_check) == "timm" else "auto"
 
     def excluded(self, path: Path, is_dir: bool) -> bool:
         """Whether the folder walk passes over `path` (`exclude` and `extend-exclude`)."""
@@ -175,8 +190,8 @@ def load_config(path: Path | None = None, start: Path | None = None) -> Config:
 
 def from_table(table: dict[str, Any], where: str = "[tool.model-index]") -> "Config":
     """A Config from the settings table, every value checked (ConfigError names the bad one)."""
-    known = ["select", "extend-select", "ignore", "per-file-ignores", "severity", "cross-check", "cache-dir",
-             "results", "baseline", "exclude", "extend-exclude", "extra-keys"]
+    known = ["select", "extend-select", "ignore", "per-file-ignores", "severity", "cross-check",
+             "per-file-cross-check", "cache-dir", "results", "baseline", "exclude", "extend-exclude", "extra-keys"]
     unknown = sorted(set(table) - set(known))
     if unknown:
         raise ConfigError(f"{where}: unknown setting '{unknown[0]}'{_did_you_mean(unknown[0], known)}")
@@ -198,9 +213,10 @@ def from_table(table: dict[str, Any], where: str = "[tool.model-index]") -> "Con
         except (ValueError, TypeError) as error:
             raise ConfigError(f"{where}: severity of {selector} must be error, warning or info") from error
     if "cross-check" in table:
-        if table["cross-check"] not in ("auto", "always", "never", "timm"):
-            raise ConfigError(f"{where}: cross-check must be auto, always, never or timm")
-        config.cross_check = table["cross-check"]
+        config.cross_check = _choice(table["cross-check"], CROSS_CHECKS, "cross-check", where)
+    for glob, scope in _table(table, "per-file-cross-check", where, "glob = scope").items():
+        config.per_file_cross_check[glob] = _choice(scope, CROSS_CHECK_SCOPES, f"per-file-cross-check '{glob}'",
+                                                    where)
     for key in ("cache-dir", "results", "baseline"):
         if not isinstance(table.get(key, ""), str):
             raise ConfigError(f"{where}: {key} must be a path (a string)")
@@ -223,6 +239,14 @@ def _extra_keys(declarations: dict[str, Any], where: str) -> dict[str, str]:
             raise ConfigError(f"{where}: extra-keys '{declaration}' has the unknown scope '{head}'{near}; "
                               f"the scopes are {', '.join(EXTRA_KEY_SCOPES)}")
     return dict(declarations)
+
+
+def _choice(value: Any, choices: tuple[str, ...], key: str, where: str) -> str:
+    """`value` when it is one of `choices`, else a ConfigError with the closest one."""
+    if isinstance(value, str) and value in choices:
+        return value
+    near = _did_you_mean(value, list(choices)) if isinstance(value, str) else ""
+    raise ConfigError(f"{where}: {key} must be {', '.join(choices[:-1])} or {choices[-1]}, not {value!r}{near}")
 
 
 def _strings(value: Any, key: str, where: str, what: str = "rule codes or names") -> list[str]:

@@ -55,7 +55,7 @@ def validate(paths: Iterable[str | Path], config: Config | None = None, options:
             findings.extend(rule.check(index))
     result = Result()
     if options.cross_check != "never":
-        findings.extend(_cross_check(index, options, result))
+        findings.extend(_cross_check(index, config, options, result))
     severity = functools.cache(config.rule_severity)  # asked for every finding: worked out once a rule and file
     located = [d for d in (locate(f, config, severity) for f in findings) if d is not None]
     result.diagnostics = sorted(_not_suppressed(located, index, config, options, result, severity),
@@ -70,17 +70,17 @@ def validate(paths: Iterable[str | Path], config: Config | None = None, options:
     return index, result
 
 
-def _cross_check(index: Index, options: Options, result: Result) -> list[Finding]:
+def _cross_check(index: Index, config: Config, options: Options, result: Result) -> list[Finding]:
     """Run the timm cross-check when it can run; torch and timm are imported only here."""
     from .crosscheck import run as crosscheck_run
 
-    return crosscheck_run(index, options, result)
+    return crosscheck_run(index, options, result, config)
 
 
 def _not_suppressed(diagnostics: list[Diagnostic], index: Index, config: Config, options: Options,
                     result: Result, severity: SeverityOf) -> list[Diagnostic]:
     """The stage between locating and reporting: suppression comments, then the baseline."""
-    kept = suppress.apply(diagnostics, index, config, _rules_run(options, severity))
+    kept = suppress.apply(diagnostics, index, config, _rules_run(config, options, severity))
     if options.baseline:
         kept, known = baseline_mod.split(kept, options.baseline)
         if known:
@@ -88,9 +88,10 @@ def _not_suppressed(diagnostics: list[Diagnostic], index: Index, config: Config,
     return kept
 
 
-def _rules_run(options: Options, severity: SeverityOf) -> Callable[[Rule, str], bool]:
+def _rules_run(config: Config, options: Options, severity: SeverityOf) -> Callable[[Rule, str], bool]:
     """Whether a rule ran on a file in this run: it is on there, and its stage ran (the cross-check
-    only when torch and timm can be imported, its accuracy checks only with a results table)."""
+    only when torch and timm can be imported, on the files in the run's scope that
+    `per-file-cross-check` does not set to never; its accuracy checks only with a results table)."""
     skipped: tuple[str, ...] = ("MI3",)  # code prefixes of the rules that did not run
     if options.cross_check != "never":
         from .crosscheck import available
@@ -98,7 +99,13 @@ def _rules_run(options: Options, severity: SeverityOf) -> Callable[[Rule, str], 
 
         if available():
             skipped = () if options.results else tuple(code for _, code in METRICS.values())
-    return lambda rule, path: not rule.code.startswith(skipped) and severity(rule, path) is not None
+
+    @functools.cache
+    def cross_checked(path: str) -> bool:
+        return options.in_scope(path) and config.cross_check_scope(path, options.cross_check) != "never"
+
+    return lambda rule, path: (not rule.code.startswith(skipped) and severity(rule, path) is not None
+                               and (not rule.code.startswith("MI3") or cross_checked(path)))
 
 
 def locate(finding: Finding, config: Config, severity_of: SeverityOf | None = None) -> Diagnostic | None:

@@ -133,6 +133,13 @@ def test_an_unrelated_pyproject_with_a_scalar_tool_is_skipped(tmp_path):
     ({"extra-keys": {"Metdata.Training Memory (GB)": "number"}}, "did you mean 'Metadata'"),
     ({"extra-keys": {"Downstream": ["list"]}}, "Downstream"),
     ({"baseline": 3}, "baseline"),
+    ({"per-file-crosscheck": {"hub/": "auto"}}, "did you mean 'per-file-cross-check'"),
+    ({"per-file-cross-check": {"hub/": "Timm"}}, "did you mean 'timm'"),
+    ({"per-file-cross-check": {"hub/": "nevr"}}, "did you mean 'never'"),
+    ({"per-file-cross-check": {"hub/": "always"}}, "hub/"),  # whether it runs is the run's, not a file's
+    ({"per-file-cross-check": {"hub/": True}}, "hub/"),
+    ({"per-file-cross-check": ["hub/"]}, "per-file-cross-check"),
+    ({"cross-check": "tim"}, "did you mean 'timm'"),
 ])
 def test_new_settings_are_checked_with_a_did_you_mean(table, message):
     if message is None:
@@ -191,3 +198,35 @@ def test_the_default_exclude_is_the_walks_default():
     for name in (".git", ".cache", "venv", ".venv", "node_modules", "site", "__pycache__", "docs", "models"):
         for is_dir in (True, False):
             assert config.excluded(Path("zoo") / name, is_dir) is skipped_by_default(Path("zoo") / name, is_dir)
+
+
+def test_per_file_cross_check_scopes_files_and_the_first_matching_glob_wins(tmp_path):
+    path = _pyproject(tmp_path, """\
+[tool.model-index]
+cross-check = "timm"
+
+[tool.model-index.per-file-cross-check]
+"hub/legacy-*.md" = "never"
+"hub/" = "auto"
+"*.yml" = "never"
+""")
+    config = load_config(path)
+    scope_of = {name: config.cross_check_scope(str(tmp_path / name))
+                for name in ("hub/legacy-vgg.md", "hub/vgg.md", "hub/x/metafile.yml", "models/resnet.md")}
+    assert scope_of == {"hub/legacy-vgg.md": "never", "hub/vgg.md": "auto",  # the first glob, in the written order
+                        "hub/x/metafile.yml": "auto", "models/resnet.md": "timm"}  # no glob: the zoo's setting
+    assert config.cross_check_scope(str(tmp_path / "models/resnet.md"), cross_check="auto") == "auto"  # the run's
+    assert Config().cross_check_scope("hub/vgg.md") == "auto"
+
+
+def test_a_bad_per_file_cross_check_exits_2_naming_it(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from model_index.cli import main
+
+    (tmp_path / "card.md").write_text(CARD, encoding="utf-8")
+    _pyproject(tmp_path, '[tool.model-index.per-file-cross-check]\n"hub/" = "timn"\n')
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["validate", "card.md", "--no-cross-check"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "hub/" in result.output and "'timm'" in result.output

@@ -8,7 +8,7 @@ from model_index import index as index_mod
 from model_index.crosscheck import conventions, evidence, scope
 from model_index.crosscheck.numbers import off_in_last_digit
 from model_index.crosscheck.registry import Registry
-from model_index.crosscheck.resolve import candidates
+from model_index.crosscheck.resolve import Resolution, Step, candidates
 
 NAMES = ["xception65", "mobileone_s0", "mobileone_s3", "resnet18", "resnet50x16_clip", "resnet101"]
 
@@ -59,12 +59,40 @@ Models:
   In Collection: Family
 - Name: another zoo's
   Code: https://github.com/open-mmlab/mmpretrain/blob/v1/x.py
+- Name: by one of its collections
+  In Collection: [Elsewhere, Family]
+- Name: by a collection of a strange name
+  In Collection: {Family: 1}
 """)
     collections = {c.name: c for c in index.collections}
-    claims = {m.name: scope.claim(m, collections, {}, timm_zoo=False) is not None for m in index.models}
-    assert claims == {"by code": True, "by library": True, "by metadata": True, "by collection": True,
-                      "another zoo's": False}
-    assert all(scope.claim(m, collections, {}, timm_zoo=True) for m in index.models)
+    claims = {m.name: scope.claim(m, collections, {}, timm_zoo=False) for m in index.models}
+    assert claims == {"by code": scope.CODE_CLAIM, "by library": scope.LIBRARY_CLAIM,
+                      "by metadata": scope.LIBRARY_CLAIM, "by collection": scope.CODE_CLAIM, "another zoo's": None,
+                      "by one of its collections": scope.CODE_CLAIM, "by a collection of a strange name": None}
+    assert all(scope.claim(m, collections, {}, timm_zoo=True) is scope.ZOO_CLAIM for m in index.models)
+
+
+def test_a_hub_cards_library_name_claims_timm_but_vouches_for_no_name(tmp_path):
+    path = tmp_path / "README.md"
+    path.write_text("---\nlibrary_name: timm\nmodel-index:\n- name: vgg16_bn_cifar10\n  results: []\n---\n",
+                    encoding="utf-8")
+    index = index_mod.load([path])
+    front_matter = {b.path: b.tree.data for b in index.blocks}
+    (model,) = index.models
+    assert scope.claim(model, {}, front_matter, timm_zoo=False) is scope.LIBRARY_CLAIM
+
+
+@pytest.mark.parametrize("resolution, claimed, checked", [
+    (Resolution(None), scope.CODE_CLAIM, True),  # unknown-model
+    (Resolution(None), scope.ZOO_CLAIM, True),  # unknown-model
+    (Resolution(None), scope.LIBRARY_CLAIM, False),  # another package's model that loads with timm
+    (Resolution(None), None, False),
+    (Resolution("net.in1k", Step.WEIGHTS_STEM), scope.LIBRARY_CLAIM, True),  # resolved, if only by a guess
+    (Resolution("net.in1k", Step.WEIGHTS_STEM), None, False),  # a file name alone ties nothing
+    (Resolution("net.in1k", Step.NAME, tied=True), None, True),
+])
+def test_which_models_the_cross_check_takes(resolution, claimed, checked):
+    assert scope.is_timm(resolution, claimed) is checked
 
 
 def _registry() -> Registry:

@@ -145,20 +145,24 @@ def test_a_weights_stem_ties_nothing_to_timm_unless_the_zoo_is_timms(tmp_path, c
     _, claimed = run([path], cache_dir, cross_check="timm")
     assert [(d.code, d.fix.applicability.value) for d in claimed.diagnostics if d.fix] == [("MI309", "display-only")]
     assert all(d.severity is not Severity.ERROR for d in claimed.diagnostics)
+    # a library key takes a model that resolves, even by a guess, but vouches for no name
+    _, library = run([write_card(tmp_path, swin + "  Library: timm\n", "library.md")], cache_dir)
+    assert [d.code for d in library.diagnostics if d.fix] == ["MI309"]
 
 
-def test_only_a_model_claiming_timm_is_an_unknown_model(tmp_path, cache_dir):
+def test_only_a_model_whose_code_or_configuration_claims_timm_is_an_unknown_model(tmp_path, cache_dir):
     unknown = "- Name: gluon_xception65\n  Metadata:\n    ID: gluon_xception65\n"
-    claims = {"code": unknown + f"  Code: {CODE}/gluon_xception.py#L241\n", "library": unknown + "  Library: timm\n"}
-    for name, text in claims.items():
+    code = write_card(tmp_path, unknown + f"  Code: {CODE}/gluon_xception.py#L241\n", "code.md")
+    _, result = run([code], cache_dir)
+    (found,) = result.diagnostics
+    assert (found.code, found.suggestion) == ("MI311", "xception65")
+    # a library key says the model loads with timm, not that its name is timm's (see test_crosscheck_per_path)
+    for name, text in {"library": unknown + "  Library: timm\n", "plain": unknown}.items():
         _, result = run([write_card(tmp_path, text, f"{name}.md")], cache_dir)
-        (found,) = [d for d in result.diagnostics if d.code.startswith("MI3")]  # `Library` is an unknown key
-        assert (found.code, found.suggestion) == ("MI311", "xception65")
-    plain = write_card(tmp_path, unknown, "plain.md")
-    _, result = run([plain], cache_dir)
-    assert result.diagnostics == [] and any("not timm models" in notice for notice in result.notices)
-    _, result = run([plain], cache_dir, cross_check="timm")
-    assert [d.code for d in result.diagnostics] == ["MI311"]
+        assert not [d for d in result.diagnostics if d.code.startswith("MI3")]  # `Library` is an unknown key
+        assert any(notice.startswith("1 model(s) are not timm models") for notice in result.notices)
+        _, result = run([tmp_path / f"{name}.md"], cache_dir, cross_check="timm")
+        assert [d.code for d in result.diagnostics if d.code.startswith("MI3")] == ["MI311"]
 
 
 def test_a_weights_link_a_name_contradicts_is_no_better_than_a_guess(tmp_path, cache_dir):

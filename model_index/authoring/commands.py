@@ -238,7 +238,7 @@ def coverage_command(paths, pattern, output_format, parameters, output, config_f
                    err=True)
     cache = Cache(str(cache_dir) if cache_dir else config.cache_dir, not no_cache)
     registry = load_registry(cache)
-    coverage = compute(index, registry, pattern, timm_zoo=config.cross_check == "timm")
+    coverage = compute(index, registry, pattern, config.cross_check_scope)
     if parameters:
         measure_parameters(coverage, registry, cache, jobs, sys.stderr.isatty() if progress is None else progress)
     emit(FORMATS[output_format](coverage), output)

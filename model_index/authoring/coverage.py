@@ -61,14 +61,14 @@ def matches(full_name: str, pattern: str) -> bool:
     return fnmatch.fnmatchcase(full_name, pattern) or fnmatch.fnmatchcase(full_name.partition(".")[0], pattern)
 
 
-def compute(index, registry, pattern: str = "*", timm_zoo: bool = False) -> Coverage:
-    """Coverage of the tags matching `pattern` by the timm models of `index` (`timm_zoo`: every
-    model is a timm model, as `cross-check = "timm"` says)."""
+def compute(index, registry, pattern: str = "*", scope_of=None) -> Coverage:
+    """Coverage of the tags matching `pattern` by the timm models of `index`, each file's models
+    scoped as the cross-check scopes them (`scope_of`: `Config.cross_check_scope`; default auto)."""
     from ..crosscheck import resolve_timm_models
 
     coverage = Coverage(registry.timm_version, pattern)
     documented: set[str] = set()
-    for entity, resolution, is_timm in resolve_timm_models(index, registry, timm_zoo):
+    for entity, resolution, is_timm in resolve_timm_models(index, registry, scope_of):
         if not is_timm:
             continue  # another zoo's model: timm never had it
         if resolution.full_name:

@@ -10,9 +10,10 @@ workers (by this process only when the pool size is 1)."""
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+import functools
+from typing import Any, Callable, Iterator
 
-from ..config import ConfigError
+from ..config import Config, ConfigError
 from ..diagnostics import Finding, Result
 from ..extras import install_hint, missing
 from ..schema import as_number
@@ -34,10 +35,11 @@ def available() -> bool:
     return not missing("timm")
 
 
-def run(index, options, result: Result) -> list[Finding]:
+def run(index, options, result: Result, config: Config | None = None) -> list[Finding]:
     """Cross-check every timm model of `index` in the run's scope (`options.in_scope`: all, or those of
-    the cards changed since --changed-since's ref). `result` receives what the user should know
-    (notices) and the timm name each checked model resolved to (`resolved`)."""
+    the cards changed since --changed-since's ref), each file's models as `config` scopes them
+    (`Config.cross_check_scope`). `result` receives what the user should know (notices) and the timm
+    name each checked model resolved to (`resolved`)."""
     notices = result.notices
     if not available():
         if options.cross_check in ("always", "timm"):
@@ -45,12 +47,18 @@ def run(index, options, result: Result) -> list[Finding]:
         notices.append(f"cross-check skipped: torch and timm are not installed ({INSTALL_HINT})")
         return []
     models = [entity for entity in index.models if options.in_scope(entity.path)]  # --changed-since's scope
+    scope_of = functools.cache(functools.partial((config or Config()).cross_check_scope,
+                                                 cross_check=options.cross_check))
+    left_out = sum(scope_of(entity.path) == "never" for entity in models)
+    if left_out:
+        notices.append(f"{left_out} model(s) were not cross-checked: per-file-cross-check says never for their files")
+    models = [entity for entity in models if scope_of(entity.path) != "never"]
     if not models:
         return []
     table = results_mod.read(options.results) if options.results else None  # a bad path fails before measuring
     cache = Cache(options.cache_dir, options.use_cache)
     registry = load_registry(cache, options.jobs)
-    findings, plans, outside = _resolve_all(index, models, registry, options.cross_check == "timm")
+    findings, plans, outside = _resolve_all(index, models, registry, scope_of)
     budget = FlopsBudget(registry)  # FLOPs at a bounded number of sizes per architecture and card
     for entity, _, model_unit, flops_unit in plans:
         budget.offer(entity.path, model_unit, flops_unit)
@@ -82,29 +90,36 @@ def run(index, options, result: Result) -> list[Finding]:
             names = [entity.value(("Metadata", "ID")), entity.name, resolution.full_name]
             findings.extend(results_mod.check(entity, [n for n in names if isinstance(n, str)], table))
     if outside:
-        notices.append(f"{outside} model(s) are not timm models and were not cross-checked (nothing ties them to "
-                       "timm: a Weights file or name timm knows, a Code link into timm, a library key)")
+        notices.append(f"{outside} model(s) are not timm models and were not cross-checked (timm knows neither their "
+                       "Weights file nor their name, and no Code link into timm or configuration says they are timm's)")
     return findings
 
 
-def resolve_timm_models(index, registry: Registry, timm_zoo: bool = False,
+def resolve_timm_models(index, registry: Registry, scope_of: Callable[[str], str] | None = None,
                         models: list | None = None) -> Iterator[tuple[Any, Resolution, bool]]:
     """Every model (of `models`, default all of `index`) with its resolution, and whether it is a timm
-    model: something ties it to timm (what resolved it, or what the card claims; `timm_zoo` claims
-    every model)."""
+    model (`scope.is_timm`: what resolved it or what the card claims ties it to timm). `scope_of`
+    gives a file's scope (`Config.cross_check_scope`; default auto): timm claims every model of the
+    file, never leaves them out."""
+    scope_of = scope_of or (lambda path: "auto")
     collections = {c.name: c for c in index.collections if c.name}
     front_matter = {b.path: b.tree.data for b in index.blocks
                     if b.tree is not None and isinstance(b.tree.data, dict) and "model-index" in b.tree.data}
     for entity in index.models if models is None else models:
+        zoo = scope_of(entity.path)
+        if zoo == "never":
+            continue
         resolution = resolve(entity, registry)
-        yield entity, resolution, bool(resolution.tied or scope.claim(entity, collections, front_matter, timm_zoo))
+        claimed = scope.claim(entity, collections, front_matter, timm_zoo=zoo == "timm")
+        yield entity, resolution, scope.is_timm(resolution, claimed)
 
 
-def _resolve_all(index, models: list, registry: Registry, timm_zoo: bool) -> tuple[list[Finding], list[tuple], int]:
+def _resolve_all(index, models: list, registry: Registry,
+                 scope_of: Callable[[str], str]) -> tuple[list[Finding], list[tuple], int]:
     """Resolve every model: the findings of models that claim timm but resolve to nothing, a
     measuring plan per model to check, and how many models are outside timm's scope."""
     findings, plans, outside = [], [], 0
-    for entity, resolution, is_timm in resolve_timm_models(index, registry, timm_zoo, models):
+    for entity, resolution, is_timm in resolve_timm_models(index, registry, scope_of, models):
         if not is_timm:
             outside += 1
         elif resolution.full_name is None:

@@ -1,15 +1,20 @@
 """Which models the timm cross-check is for, and which names are close enough to suggest.
 
 A model is checked against timm when something ties it to timm: what resolved it (a weights file
-or hub id timm lists, a timm name; see `Resolution.tied`), or what the card claims (`claim`): a
-`Code` link into timm's repository or a copy of it, a library key saying timm, or the configuration
-saying the whole zoo is timm's. Other zoos' models are not timm's, and not errors.
+or hub id timm lists, a timm name; see `Resolution.tied`), or what the card claims (`claim`). A
+`Code` link into timm's repository (or a copy of it) and the configuration saying the zoo is timm's
+vouch for the card's names: a name timm does not know is then an error (unknown-model). A library
+key saying timm does not: on the Hugging Face hub, `library_name: timm` says that the repository
+loads with timm, also for a model another package registers, not that the name is one of timm's.
+Such a model is checked when it resolves to a timm model, and otherwise left out like any other
+zoo's model. Other zoos' models are not timm's, and not errors.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from ..rules.walk import edit_distance
@@ -19,29 +24,49 @@ from .registry import parse_url
 TIMM_REPOSITORIES = ("huggingface/pytorch-image-models", "rwightman/pytorch-image-models")
 TIMM_MODELS = "timm/models/"  # a link whose path holds this points into a copy of timm
 LIBRARY_KEYS = {"library", "libraryname", "framework"}  # compared lower-case, letters only
-ZOO_CLAIM = "the configuration says the zoo is timm's (cross-check = \"timm\")"
 
 
-def claim(entity, collections: dict[str, Any], front_matter: dict[str, Any], timm_zoo: bool) -> str | None:
-    """Why the card says this model is a timm model (for messages), or None when it does not.
+@dataclass(frozen=True)
+class Claim:
+    """Why the card says a model is timm's (`reason`, for messages), and whether that vouches for
+    its names (`names_timm`): then a name timm does not know is an error, not another zoo's model."""
+
+    reason: str
+    names_timm: bool
+
+
+CODE_CLAIM = Claim("its Code links timm's repository", names_timm=True)
+ZOO_CLAIM = Claim("the configuration says the zoo is timm's (cross-check = \"timm\")", names_timm=True)
+LIBRARY_CLAIM = Claim("its library is timm", names_timm=False)
+
+
+def claim(entity, collections: dict[str, Any], front_matter: dict[str, Any], timm_zoo: bool) -> Claim | None:
+    """What the card (or the configuration, `timm_zoo`) says makes this model a timm model, or None.
 
     `collections` maps collection names to their entities (a collection's Code speaks for its
-    models); `front_matter` maps file paths to their front matter (Hugging Face's
-    ``library_name``)."""
+    models, also one of several that `In Collection` lists); `front_matter` maps file paths to their front matter (Hugging Face's
+    ``library_name``). A Code link outweighs a library key."""
     if timm_zoo:
         return ZOO_CLAIM
-    collection = collections.get(entity.raw.get("In Collection")) if isinstance(entity.raw, dict) else None
-    for owner in (entity, collection):
-        if owner is None:
-            continue
-        url = url_of_code(owner.value(("Code",)))
-        if url and links_timm(url):
-            return "its Code links timm's repository"
-        if _says_timm(owner.raw) or _says_timm(owner.value(("Metadata",))):
-            return "its library is timm"
-    if _says_timm(front_matter.get(entity.path)):
-        return "its library is timm"
+    named = entity.raw.get("In Collection") if isinstance(entity.raw, dict) else None
+    owners = [entity, *(collections[name] for name in (named if isinstance(named, list) else [named])
+                        if isinstance(name, str) and name in collections)]
+    codes = [url_of_code(owner.value(("Code",))) for owner in owners]
+    if any(url and links_timm(url) for url in codes):
+        return CODE_CLAIM
+    mappings = [mapping for owner in owners for mapping in (owner.raw, owner.value(("Metadata",)))]
+    if any(_says_timm(mapping) for mapping in [*mappings, front_matter.get(entity.path)]):
+        return LIBRARY_CLAIM
     return None
+
+
+def is_timm(resolution, claimed: Claim | None) -> bool:
+    """Whether the cross-check takes the model: what resolved it ties it to timm, the card's claim
+    vouches for its names, or the card says its library is timm and it resolved to a timm model
+    (by a weights file's name, say)."""
+    if resolution.tied:
+        return True
+    return claimed is not None and (claimed.names_timm or resolution.full_name is not None)
 
 
 def links_timm(url: str) -> bool:

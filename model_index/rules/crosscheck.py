@@ -5,9 +5,11 @@ runs; declaring them here keeps `model-index rules` and static validation free o
 
 Only models that something ties to timm are cross-checked: a `Weights` file or hub id that a timm
 pretrained configuration lists, an `ID` or `Name` that is a timm name (current or deprecated), a
-`Code` link into timm's repository (or a copy of it, a path holding `timm/models/`), a library key
-such as `Library: timm`, or `cross-check = "timm"` in the configuration. Other models are counted in
-one notice, not reported.
+`Code` link into timm's repository (or a copy of it, a path holding `timm/models/`), or
+`cross-check = "timm"` (for the whole zoo, or `per-file-cross-check` for some files) in the
+configuration. A library key such as `Library: timm` (Hugging Face's `library_name: timm`) takes a
+model only when it resolves to a timm model. Other models are counted in one notice, not reported;
+so are the models of files that `per-file-cross-check` sets to `never`, in a notice of their own.
 
 Every MI3xx message ends with the model the card was resolved to and how, e.g.
 ``[resnet50.ram_in1k (from its Weights file resnet50_ram-a26f946b.pth)]``. A resolution has a
@@ -152,8 +154,11 @@ declare("MI311", "unknown-model", "error", """
     A model that claims to be timm's names no timm model: neither its `Weights` file, nor
     `Metadata.ID`, nor `Name` is one timm knows.
 
-    A model claims timm with a `Code` link into timm's repository, a library key saying timm, or
-    through `cross-check = "timm"` in the configuration. A model that does not claim timm and
+    A model claims timm with a `Code` link into timm's repository (or its collection's), or
+    through the configuration: `cross-check = "timm"`, or `per-file-cross-check` saying `timm` for
+    its file. A library key alone does not: on the Hugging Face hub, `library_name: timm` says the
+    repository loads with timm, also for a model that another package registers
+    (`vgg16_bn_cifar10`), not that the name is one of timm's. A model that does not claim timm and
     resolves to nothing is another zoo's model: it is counted in a notice, not reported.
 
     The message suggests a timm architecture only when one is close: the same name with other
