@@ -92,9 +92,7 @@ def resolve_timm_models(index, registry: Registry, timm_zoo: bool = False,
     """Every model (of `models`, default all of `index`) with its resolution, and whether it is a timm
     model: something ties it to timm (what resolved it, or what the card claims; `timm_zoo` claims
     every model)."""
-    collections = {c.name: c for c in index.collections if c.name}
-    front_matter = {b.path: b.tree.data for b in index.blocks
-                    if b.tree is not None and isinstance(b.tree.data, dict) and "model-index" in b.tree.data}
+    collections, front_matter = scope.owners(index)
     for entity in index.models if models is None else models:
         resolution = resolve(entity, registry)
         yield entity, resolution, bool(resolution.tied or scope.claim(entity, collections, front_matter, timm_zoo))
