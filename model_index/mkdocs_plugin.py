@@ -98,7 +98,7 @@ class ModelIndexPlugin(BasePlugin[PluginConfig]):
             level = logging.WARNING if d.severity is Severity.ERROR else logging.INFO
             log.log(level, printable(f"{d.location}: {d.code} [{d.rule}] {d.message}"))
         show_findings = self.serving if self.config.show_findings is None else self.config.show_findings
-        names = timm_names(index, result.resolved if self.config.cross_check else None, settings.cross_check)
+        names = timm_names(index, result.resolved if self.config.cross_check else None, settings)
         self.site = Site(index, docs_dir, self._root(config) / self.config.templates, names,
                          allow_html=self.config.allow_html, findings=result.diagnostics if show_findings else [])
         for page, text in self.site.generated(self.config.overview, self.config.rules).items():

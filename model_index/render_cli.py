@@ -51,7 +51,7 @@ def render_command(docs_dir: Path, out_dir: Path, cards: str, templates: Path | 
         _say(error)
         sys.exit(2)
     site = Site(index, docs_dir, templates or docs_dir.resolve().parent / "templates",
-                timm_names(index, resolved, config.cross_check))
+                timm_names(index, resolved, config))
     out_dir.mkdir(parents=True, exist_ok=True)
     out = files.Root.of(out_dir)
     docs = files.Root.of(docs_dir)

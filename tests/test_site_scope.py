@@ -212,9 +212,34 @@ def test_a_picker_offers_each_timm_model_once(tmp_path):
     assert [value for value, selected in page.options if selected] == ['"ig_resnext101_32x16d"']
 
 
+@pytest.mark.parametrize("keys, timm", [
+    ("  Code: https://github.com/open-mmlab/mmpretrain/blob/v1.0.0/mmpretrain/models/backbones/resnet.py\n", False),
+    ("  Code:\n    URL: https://github.com/open-mmlab/mmpretrain/blob/v1.0.0/mmpretrain/models/backbones/resnet.py\n"
+     "    Version: v1.0.0\n", False),
+    ("  Metadata:\n    Library: PaddleClas\n", False),
+    ("  Metadata:\n    Library: PaddleClas\n  Code: https://github.com/huggingface/pytorch-image-models\n", True),
+    ("  Code: https://github.com/open-mmlab/mmpretrain\n  Library: timm\n", True),
+    ("  Code: not a link\n", True),
+    ("", True),
+])
+@pytest.mark.parametrize("owner", ["model", "collection", "collection named in a list"])
+def test_what_the_card_says_decides_without_the_cross_check(tmp_path, keys, timm, owner):
+    from model_index.render import Site
+
+    in_collection = "[Family]" if owner.endswith("list") else "Family"
+    on_collection, on_model = (keys, "") if owner.startswith("collection") else ("", keys)
+    card = tmp_path / "models" / "card.md"
+    card.parent.mkdir()
+    card.write_text(f"# Card\n\n<!--\nCollections:\n- Name: Family\n{on_collection}Models:\n- Name: resnet18\n"
+                    f"  In Collection: {in_collection}\n{on_model}-->\n", encoding="utf-8")
+    page = Site(load([card.parent]), tmp_path).card(card, card.read_text(encoding="utf-8"))
+    assert ('timm.create_model("resnet18"' in page) is timm
+
+
 def test_another_zoos_code_links_offer_no_timm_code(shared):
+    from model_index.config import Config
     from model_index.render.timm_models import timm_names
 
     index = load([MMPRETRAIN])
     assert index.models and timm_names(index) == {}  # every model's collection links open-mmlab's repository
-    assert len(timm_names(index, cross_check="timm")) == len(index.models)  # unless the zoo is declared timm's
+    assert len(timm_names(index, config=Config(cross_check="timm"))) == len(index.models)  # unless the zoo is declared timm's

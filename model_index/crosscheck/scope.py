@@ -3,9 +3,9 @@
 A model is checked against timm when something ties it to timm: what resolved it (a weights file
 or hub id timm lists, a timm name; see `Resolution.tied`), or what the card claims (`claim`): a
 `Code` link into timm's repository or a copy of it, a library key saying timm, or the configuration
-saying the whole zoo is timm's. Other zoos' models are not timm's, and not errors. What the card
-says the other way (`elsewhere`: another library, a Code link into another repository) is what the
-site goes by when no cross-check ran.
+saying the whole zoo is timm's. Other zoos' models are not timm's, and not errors. Without timm, only
+what the card says is known: `elsewhere` tells another library's model (the site goes by it when
+no cross-check ran).
 """
 
 from __future__ import annotations
@@ -32,48 +32,47 @@ def claim(entity, collections: dict[str, Any], front_matter: dict[str, Any], tim
     ``library_name``)."""
     if timm_zoo:
         return ZOO_CLAIM
-    for owner in _owners(entity, collections):
+    collection = collections.get(entity.raw.get("In Collection")) if isinstance(entity.raw, dict) else None
+    for owner in (entity, collection):
+        if owner is None:
+            continue
         url = url_of_code(owner.value(("Code",)))
         if url and links_timm(url):
             return "its Code links timm's repository"
-        if "timm" in _libraries(owner.raw) + _libraries(owner.value(("Metadata",))):
+        if _says_timm(owner.raw) or _says_timm(owner.value(("Metadata",))):
             return "its library is timm"
-    if "timm" in _libraries(front_matter.get(entity.path)):
+    if _says_timm(front_matter.get(entity.path)):
         return "its library is timm"
     return None
 
 
 def elsewhere(entity, collections: dict[str, Any], front_matter: dict[str, Any]) -> str | None:
-    """Why the card says this model belongs to another library than timm (for messages), or None
-    when it does not: a library key naming another library, or a Code link that does not lead into
-    timm (another repository). Only what `claim` does not outweigh counts: ask `claim` first."""
-    for owner in _owners(entity, collections):
-        url = url_of_code(owner.value(("Code",)))
-        parsed = parse_url(url) if url else None
-        if parsed is not None and parsed.netloc and not links_timm(url):
-            return "its Code links another repository"
-        other = [name for name in _libraries(owner.raw) + _libraries(owner.value(("Metadata",))) if name != "timm"]
-        if other:
-            return f"its library is {other[0]}"
-    other = [name for name in _libraries(front_matter.get(entity.path)) if name != "timm"]
-    return f"its library is {other[0]}" if other else None
+    """Why the card says this model belongs to another library than timm (for messages), or None:
+    a library key naming another library, or a Code link into another repository, where nothing
+    (of the model, its collection or its front matter) says timm: a library key saying timm or a
+    Code link into timm outweighs them. `collections` and `front_matter` as `owners` gives them."""
+    named = entity.raw.get("In Collection") if isinstance(entity.raw, dict) else None
+    collection = next((collections[name] for name in (named if isinstance(named, list) else [named])
+                       if isinstance(name, str) and name in collections), None)
+    owners = [owner for owner in (entity, collection) if owner is not None]
+    links = [url for owner in owners if (url := url_of_code(owner.value(("Code",))))]
+    mappings = [mapping for owner in owners for mapping in (owner.raw, owner.value(("Metadata",)))]
+    libraries = [name for mapping in [*mappings, front_matter.get(entity.path)] for name in _libraries(mapping)]
+    if "timm" in libraries or any(links_timm(url) for url in links):
+        return None
+    if libraries:
+        return f"its library is {libraries[0]}"
+    parsed = [parse_url(url) for url in links]
+    return "its Code links another repository" if any(p is not None and p.netloc for p in parsed) else None
 
 
 def owners(index) -> tuple[dict[str, Any], dict[str, Any]]:
-    """What `claim` and `elsewhere` read beside the model: the collections by name (a collection's
-    Code speaks for its models) and each file's Hugging Face front matter by path."""
+    """What `claim` and `elsewhere` read beside a model: the collections by name (a collection
+    speaks for its models) and each file's Hugging Face front matter by path."""
     collections = {c.name: c for c in index.collections if c.name}
     front_matter = {b.path: b.tree.data for b in index.blocks
                     if b.tree is not None and isinstance(b.tree.data, dict) and "model-index" in b.tree.data}
     return collections, front_matter
-
-
-def _owners(entity, collections: dict[str, Any]) -> list:
-    """The model, and the collection it names (`In Collection`, a name or a list of names) when there is one."""
-    named = entity.raw.get("In Collection") if isinstance(entity.raw, dict) else None
-    names = named if isinstance(named, list) else [named]
-    found = [collections[name] for name in names if isinstance(name, str) and name in collections]
-    return [entity, *found[:1]]
 
 
 def links_timm(url: str) -> bool:
@@ -85,6 +84,11 @@ def links_timm(url: str) -> bool:
     in_repository = parsed.netloc.lower() in ("github.com", "www.github.com") and any(
         path.lower().startswith(repo + "/") or path.lower() == repo for repo in TIMM_REPOSITORIES)
     return in_repository or TIMM_MODELS in parsed.path
+
+
+def _says_timm(mapping: Any) -> bool:
+    """A key such as `Library`, `library_name` or `Framework` whose value is (or lists) timm."""
+    return "timm" in _libraries(mapping)
 
 
 def _libraries(mapping: Any) -> list[str]:

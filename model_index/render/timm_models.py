@@ -6,34 +6,34 @@ disagree. A model it doubted (MI316 doubtful-resolution) or could not resolve ke
 and gets no timm code.
 
 Without it, only what the cards say counts (nothing here imports timm): no model is timm's when
-the configuration says `cross-check = "never"`; otherwise every model is, under its card's `ID` (or
-`Name`), except one the card ties to another library (a library key such as `library_name: nemo`,
-a Code link into another repository) and not to timm (`crosscheck.scope`'s `claim` and
-`elsewhere`, which the cross-check's scope reads too).
+the configuration says `cross-check = "never"`, every model when it says `"timm"`; otherwise every
+model is, under its card's `ID` (or `Name`), except one the card ties to another library and not
+to timm (`crosscheck.scope.elsewhere`: a library key such as `library_name: nemo`, a Code link into
+another repository).
 """
 
 from __future__ import annotations
 
+from ..config import Config
 from ..crosscheck import scope
 from ..index import Entity, Index
 
 
 def timm_names(index: Index, resolved: dict[Entity, str] | None = None,
-               cross_check: str = "auto") -> dict[Entity, str]:
+               config: Config | None = None) -> dict[Entity, str]:
     """Model → the timm name of its code snippets, for every model of `index` the site offers timm
-    code for. `resolved`: the cross-check's resolutions, None when no cross-check ran; `cross_check`:
-    the configured setting (auto, always, never, timm)."""
+    code for. `resolved`: the cross-check's resolutions, None when no cross-check ran; `config`:
+    the settings (`cross-check`)."""
     if resolved is not None:
         return dict(resolved)
-    if cross_check == "never":
+    setting = (config or Config()).cross_check
+    if setting == "never":
         return {}
     collections, front_matter = scope.owners(index)
     names = {}
     for model in index.models:
         name = model.value(("Metadata", "ID")) or model.name
-        if not isinstance(name, str) or not name:
-            continue
-        if scope.claim(model, collections, front_matter, cross_check == "timm") or \
-                not scope.elsewhere(model, collections, front_matter):
+        if isinstance(name, str) and name and (
+                setting == "timm" or not scope.elsewhere(model, collections, front_matter)):
             names[model] = name
     return names
