@@ -38,7 +38,7 @@ RESULT = st.fixed_dictionaries({}, optional={
                                max_size=3),
 })
 PAPER = st.one_of(TEXT, st.fixed_dictionaries({}, optional={"Title": TEXT, "URL": TEXT}))
-CODE = st.one_of(TEXT, st.fixed_dictionaries({}, optional={"URL": TEXT, "Version": TEXT}))
+CODE = st.one_of(TEXT, st.fixed_dictionaries({"URL": TEXT}, optional={"Version": TEXT}))  # a mapping needs its URL
 EXTRA = st.one_of(TEXT, st.integers(), st.lists(TEXT, max_size=2), st.dictionaries(NAME, TEXT, max_size=2))
 MODEL = st.fixed_dictionaries({"Name": TEXT}, optional={
     "In Collection": st.lists(TEXT, min_size=1, max_size=2), "Metadata": METADATA,
