@@ -29,6 +29,7 @@ from .escape.terminal import printable
 from .extras import install_hint, missing
 from .lint import Options, validate
 from .render import Site, asset_files, extensions, script_paths, style_paths
+from .render.timm_models import timm_names
 from .render.text import split_front_matter
 
 log = logging.getLogger("mkdocs.plugins.model_index")
@@ -89,7 +90,8 @@ class ModelIndexPlugin(BasePlugin[PluginConfig]):
         options = Options(cross_check="always" if self.config.cross_check else "never",
                           cache_dir=self.config.cache_dir)
         try:
-            index, result = validate([docs_dir / self.config.cards], load_config(start=self._root(config)), options)
+            settings = load_config(start=self._root(config))
+            index, result = validate([docs_dir / self.config.cards], settings, options)
         except ConfigError as error:  # a clear build error, not a traceback
             raise PluginError(f"model-index: {error}") from error
         for notice in result.notices:
@@ -98,9 +100,9 @@ class ModelIndexPlugin(BasePlugin[PluginConfig]):
             level = logging.WARNING if d.severity is Severity.ERROR else logging.INFO
             log.log(level, printable(f"{d.location}: {d.code} [{d.rule}] {d.message}"))
         show_findings = self.serving if self.config.show_findings is None else self.config.show_findings
-        self.site = Site(index, docs_dir, self._root(config) / self.config.templates,
-                         result.resolved if self.config.cross_check else None, allow_html=self.config.allow_html,
-                         findings=result.diagnostics if show_findings else [])
+        names = timm_names(index, result.resolved if self.config.cross_check else None, settings)
+        self.site = Site(index, docs_dir, self._root(config) / self.config.templates, names,
+                         allow_html=self.config.allow_html, findings=result.diagnostics if show_findings else [])
         for page, text in self.site.generated(self.config.overview, self.config.rules).items():
             files.append(File.generated(config, page, content=text))
         self._log_problems(0)

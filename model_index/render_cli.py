@@ -24,7 +24,8 @@ from .extras import install_hint, missing
 @click.option("--overview", default="overview.md", show_default=True, help="Overview page; '' for none.")
 @click.option("--rules", default="rules.md", show_default=True, help="Rules reference page; '' for none.")
 @click.option("--cross-check/--no-cross-check", default=False, show_default=True,
-              help="Name models by their current timm name (needs torch and timm).")
+              help="Cross-check the cards and name the models it resolved by their current timm name; only "
+                   "those get timm code (needs torch and timm).")
 def render_command(docs_dir: Path, out_dir: Path, cards: str, templates: Path | None, overview: str, rules: str,
                    cross_check: bool) -> None:
     """Render the cards under DOCS_DIR and add the generated pages, as the mkdocs plugin does.
@@ -34,13 +35,23 @@ def render_command(docs_dir: Path, out_dir: Path, cards: str, templates: Path | 
     if "jinja2" in missing("docs"):  # rendering needs Jinja2, which the docs extra installs
         _say(f"render needs the docs extra: {install_hint('docs')}")
         sys.exit(2)
+    from .config import ConfigError, load_config
     from .index import load
-    from .render import Site, asset_files, names, script_paths, style_paths  # Jinja2 only when rendering
+    from .lint import Options, validate
+    from .render import Site, asset_files, script_paths, style_paths  # Jinja2 only when rendering
+    from .render.timm_models import timm_names
 
     _refuse_nested(docs_dir, out_dir)
     index = load([docs_dir / cards], root=docs_dir)
+    try:
+        config = load_config(start=docs_dir)
+        resolved = validate([docs_dir / cards], config, Options(cross_check="always", cache_dir=config.cache_dir),
+                            index)[1].resolved if cross_check else None
+    except ConfigError as error:
+        _say(error)
+        sys.exit(2)
     site = Site(index, docs_dir, templates or docs_dir.resolve().parent / "templates",
-                names.current_names(index) if cross_check else None)
+                timm_names(index, resolved, config))
     out_dir.mkdir(parents=True, exist_ok=True)
     out = files.Root.of(out_dir)
     docs = files.Root.of(docs_dir)

@@ -8,9 +8,10 @@ rule can report them with a did-you-mean. Field docstrings are the schema's docu
 from __future__ import annotations
 
 import copy
-from typing import Annotated, Any, Union
+from typing import Annotated, Any, ClassVar, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, ValidationError, model_validator
+from pydantic_core import PydanticCustomError
 
 # Read through `schema` by other modules; they need no pydantic and live where loading reaches them.
 from .extra_keys import EXTRA_KEY_SCOPES, EXTRA_KEY_TYPES, ValueType, extra_key  # noqa: F401
@@ -30,6 +31,18 @@ class Node(BaseModel):
     """Base of every schema node: unknown keys are kept for the unknown-key rule."""
 
     model_config = ConfigDict(extra="allow", validate_by_alias=True, validate_by_name=False, use_attribute_docstrings=True)
+    # Keys (aliases) a mapping of this node must hold, each with what it gives; every other key is optional.
+    needs: ClassVar[dict[str, str]] = {}
+
+    @model_validator(mode="after")
+    def _holds_what_it_needs(self) -> "Node":
+        if not self.needs:
+            return self
+        for name, field in type(self).model_fields.items():
+            if field.alias in self.needs and getattr(self, name) is None:
+                raise PydanticCustomError("missing_key", "a mapping needs a {key} key ({gives})",
+                                          {"key": field.alias, "gives": self.needs[field.alias]})
+        return self
 
 
 class PaperRef(Node):
@@ -43,15 +56,24 @@ PaperField = Union[str, PaperRef]
 
 
 class CodeRef(Node):
-    """`Code` written as a mapping, as OpenMMLab's metafiles do: `{URL: ..., Version: v0.20.1}`."""
+    """`Code` written as a mapping, as OpenMMLab's metafiles do: `{URL: ..., Version: v0.20.1}`.
+    It needs its `URL`: without one it links nowhere."""
 
+    needs: ClassVar[dict[str, str]] = {"URL": "the link to the code"}
     url: str | None = Field(None, alias="URL")
     """Link to the code that defines the model."""
     version: Union[str, int, float] | None = Field(None, alias="Version")
     """The release of the code that the link points into, e.g. v0.20.1."""
 
 
-CodeField = Union[str, CodeRef]
+def _code_shape(value: Any) -> str:
+    """A mapping is a `CodeRef`, anything else must be a link: so a mapping's error is its own,
+    never "input should be a valid string"."""
+    return "mapping" if isinstance(value, (dict, CodeRef)) else "link"  # a CodeRef: when serialized
+
+
+CodeField = Annotated[Union[Annotated[str, Tag("link")], Annotated[CodeRef, Tag("mapping")]],
+                      Discriminator(_code_shape)]
 
 
 def url_of_code(code: Any) -> str | None:
@@ -215,7 +237,8 @@ SCHEMA_NODES: tuple[type[Node], ...] = (ModelIndex, Model, Collection, Metadata,
 
 def validate(node: type[Node], raw: Any, attempts: int = 8) -> tuple[Node | None, list[tuple[tuple, str]]]:
     """Validate `raw` as `node`. Returns the node (with invalid values dropped, so one bad field
-    does not lose a whole model) and every error as (key path into `raw`, message)."""
+    does not lose a whole model) and every error as (key path into `raw`, message). An error that
+    only dropping a value caused (a Code mapping without the URL that was dropped) is not one."""
     errors: list[tuple[tuple, str]] = []
     data = raw
     for _ in range(attempts):
@@ -226,7 +249,8 @@ def validate(node: type[Node], raw: Any, attempts: int = 8) -> tuple[Node | None
             for item in error.errors(include_url=False):
                 path = data_path(data, item["loc"])
                 found.setdefault(path, item["msg"])
-            errors.extend(found.items())
+            errors.extend((path, message) for path, message in found.items()
+                          if not any(dropped[:len(path)] == path for dropped, _ in errors))
             if () in found or not isinstance(data, dict):
                 return None, errors
             data = _without(data, found)

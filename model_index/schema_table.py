@@ -89,3 +89,7 @@ NODES = {
         "README": "str",
     },
 }
+
+NEEDS = {
+    "CodeRef": ("URL",),
+}

@@ -9,7 +9,8 @@ The check is conservative: it vouches for a value only when pydantic surely acce
 (a string for a string; an int, a finite float or a number written as a string for a number; a
 string or a list of strings for a list of words; ...). Anything else, a boolean, a float where an
 int is expected (`224.0`, `224.5`), a mapping for a string, an int too large for a machine word,
-makes the whole mapping go to pydantic, which reports the exact wrong-type errors (MI002). The
+or a key the node needs missing (a `Code` mapping without its `URL`) makes the whole mapping go to
+pydantic, which reports the exact wrong-type errors (MI002). The
 kinds are those of `schema_table.py`; keys the schema does not know are accepted, as the schema
 keeps them (the unknown-key rule reports them).
 """
@@ -20,7 +21,7 @@ import functools
 from typing import Any, Callable
 
 from .numbers import parse_number
-from .schema_table import NODES
+from .schema_table import NEEDS, NODES
 
 Check = Callable[[Any], bool]
 _WORD = 2 ** 63  # ints within a signed machine word: every numeric type takes them as they are
@@ -28,7 +29,7 @@ _WORD = 2 ** 63  # ints within a signed machine word: every numeric type takes t
 
 def fits(node: str, raw: Any) -> bool:
     """Whether `raw` surely validates as the schema node `node` without an error."""
-    if type(raw) is not dict:
+    if type(raw) is not dict or any(raw.get(key) is None for key in NEEDS.get(node, ())):
         return False
     checks = _checks(node)
     for key, value in raw.items():

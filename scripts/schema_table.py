@@ -11,8 +11,9 @@ fails when it drifts from the models.
 A kind is a string or a tuple: "str", "int", "float", "any", "number" (`schema.Number`), "integer"
 (`schema.Integer`), "words" (`schema.Words`), "metric" (`schema.Metric`), ("list", kind),
 ("dict", kind) with string keys, ("node", name) and ("union", kind, ...). Every field is optional
-(None is always accepted). A field of a type without a kind stops the script: teach it here and in
-`model_index/typecheck.py` first.
+(None is always accepted), except the keys a node `needs` (`NEEDS`: a `Code` mapping needs its
+`URL`). A union a function discriminates is read as the union of its members. A field of a type
+without a kind stops the script: teach it here and in `model_index/typecheck.py` first.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import json
 import sys
 import types
 from pathlib import Path
-from typing import Any, Union, get_args, get_origin
+from typing import Annotated, Any, Union, get_args, get_origin
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "model_index" / "schema_table.py"
@@ -47,6 +48,8 @@ def kind_of(annotation: Any) -> Any:
     plain = {str: "str", int: "int", float: "float", Any: "any"}
     if annotation in plain:
         return plain[annotation]
+    if get_origin(annotation) is Annotated:  # a discriminated union, or a member's tag
+        return kind_of(get_args(annotation)[0])
     if isinstance(annotation, type) and issubclass(annotation, schema.Node):
         return ("node", annotation.__name__)
     origin, args = get_origin(annotation), get_args(annotation)
@@ -81,6 +84,9 @@ def render() -> str:
                 raise SystemExit(f"{node.__name__}.{field.alias}: every field must be optional with default None")
             lines.append(f"        {literal(field.alias)}: {literal(kind_of(field.annotation))},")
         lines.append("    },")
+    lines.append("}")
+    lines += ["", "NEEDS = {"]
+    lines += [f"    {literal(node.__name__)}: {literal(tuple(node.needs))}," for node in schema.SCHEMA_NODES if node.needs]
     lines.append("}")
     return "\n".join(lines) + "\n"
 

@@ -43,7 +43,7 @@ RESULT = st.fixed_dictionaries({}, optional={
     "Metrics": st.dictionaries(NAME, METRIC, max_size=3),
 })
 PAPER = st.one_of(TEXT, st.fixed_dictionaries({}, optional={"Title": TEXT, "URL": TEXT}))
-CODE = st.one_of(TEXT, st.fixed_dictionaries({}, optional={"URL": TEXT, "Version": TEXT}))
+CODE = st.one_of(TEXT, st.fixed_dictionaries({"URL": TEXT}, optional={"Version": TEXT}))  # a mapping needs its URL
 # Keys of a zoo's own mappings: not another spelling of a schema key, which the loader re-spells
 # (test_a_zoo_keys_own_keys_keep_their_spelling, a known bug).
 OWN_KEY = NAME.filter(lambda key: canonical_key(key) == key)

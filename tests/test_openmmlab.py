@@ -88,3 +88,21 @@ def test_code_url_in_a_mapping_gets_the_url_rules(lint_card):
 ])
 def test_url_of_code_knows_both_shapes(code, url):
     assert schema.url_of_code(code) == url
+
+
+def test_a_code_mapping_without_a_url_is_one_wrong_type_at_code(lint_card):
+    # The swin metafile's Collection Code with its URL left out, and one whose URL is not a string:
+    # one finding each, at Code and at URL, never a second "input should be a valid string" at Code.
+    found = lint_card("""\
+        Collections:
+        - Name: Swin-Transformer
+          Code:
+            Version: v0.15.0
+        Models:
+        - Name: swin-tiny_16xb64_in1k
+          In Collection: Swin-Transformer
+          Code:
+            URL: [https://github.com/open-mmlab/mmpretrain/blob/v0.15.0/mmcls/models/backbones/swin_transformer.py]
+            Version: v0.15.0
+        """)
+    assert found == [("MI002", 6), ("MI002", 12)]

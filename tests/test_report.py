@@ -38,7 +38,7 @@ def _file_problem() -> Diagnostic:
 
 def test_concise_one_line_per_problem_then_summary():
     lines = report.format_report(_result(_size(), _file_problem()), "concise", {CARD: TEXT}).splitlines()
-    assert lines[0].startswith(f"{CARD}:6:17: MI301 [error] ")
+    assert lines[0].startswith(f"{CARD}:6:17: MI301 [*] [error] ")  # fixable, as ruff marks it
     assert lines[1].startswith("cards/gone.md:1:1: MI000 [error] ")
     assert len(lines) == 4  # two problems, the summary, the fixable hint
 
@@ -168,11 +168,15 @@ def test_fix_counts_and_markers_follow_applicability():
     assert result.fix_counts() == {Applicability.SAFE: 1, Applicability.UNSAFE: 2, Applicability.DISPLAY_ONLY: 1}
     stats = json.loads(report.format_statistics(result, "json"))
     full = report.format_report(result, "full", {CARD: TEXT})
+    concise = report.format_report(result, "concise", {CARD: TEXT})
     assert stats[0]["fixable"] == 1 and full.count("MI301 [*]") == 1  # only what --fix applies is marked
+    assert [": MI301 [*] [" in line for line in concise.splitlines()[:4]] == [True, False, False, False]
     result.unsafe_fixes = True
     stats = json.loads(report.format_statistics(result, "json"))
     full = report.format_report(result, "full", {CARD: TEXT})
+    concise = report.format_report(result, "concise", {CARD: TEXT})
     assert stats[0]["fixable"] == 3 and full.count("MI301 [*]") == 3
+    assert [": MI301 [*] [" in line for line in concise.splitlines()[:4]] == [True, True, True, False]
     data = json.loads(report.format_report(result, "json", {}))
     assert [d["fix"]["applicability"] for d in data["diagnostics"]] == [k.value for k in kinds]
 

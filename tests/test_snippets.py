@@ -17,7 +17,7 @@ pytestmark = pytest.mark.timm
 
 from PIL import Image  # noqa: E402  (after the skip: Pillow comes with timm's torchvision-free stack)
 
-from model_index.render.names import current_names  # noqa: E402
+from model_index.lint import Options, validate  # noqa: E402
 
 ROOT = Path(__file__).parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus" / "timm-docs-2021"
@@ -39,7 +39,8 @@ def cache_dir(tmp_path_factory) -> Path:
 def snippets(card: Path, cache: Path) -> list[str]:
     """The Python snippets of the card's rendered usage section, in page order."""
     index = load([card])
-    site = Site(index, card.parent, None, current_names(index, str(cache)))
+    resolved = validate([card], options=Options(cross_check="always", cache_dir=str(cache), jobs=1), index=index)[1].resolved
+    site = Site(index, card.parent, None, resolved)
     rendered = site.card(card, card.read_text(encoding="utf-8"))
     usage = rendered.split("## How do I use this model?", 1)[1]
     return [textwrap.dedent(block) for block in _TAB_CODE.findall(usage)]

@@ -102,9 +102,7 @@ def resolve_timm_models(index, registry: Registry, scope_of: Callable[[str], str
     gives a file's scope (`Config.cross_check_scope`; default auto): timm claims every model of the
     file, never leaves them out."""
     scope_of = scope_of or (lambda path: "auto")
-    collections = {c.name: c for c in index.collections if c.name}
-    front_matter = {b.path: b.tree.data for b in index.blocks
-                    if b.tree is not None and isinstance(b.tree.data, dict) and "model-index" in b.tree.data}
+    collections, front_matter = scope.owners(index)
     for entity in index.models if models is None else models:
         zoo = scope_of(entity.path)
         if zoo == "never":

@@ -8,6 +8,8 @@ key saying timm does not: on the Hugging Face hub, `library_name: timm` says tha
 loads with timm, also for a model another package registers, not that the name is one of timm's.
 Such a model is checked when it resolves to a timm model, and otherwise left out like any other
 zoo's model. Other zoos' models are not timm's, and not errors.
+Without timm, only what the card says is known: `elsewhere` tells another library's model (the
+site goes by it when no cross-check ran).
 """
 
 from __future__ import annotations
@@ -69,6 +71,35 @@ def is_timm(resolution, claimed: Claim | None) -> bool:
     return claimed is not None and (claimed.names_timm or resolution.full_name is not None)
 
 
+def elsewhere(entity, collections: dict[str, Any], front_matter: dict[str, Any]) -> str | None:
+    """Why the card says this model belongs to another library than timm (for messages), or None:
+    a library key naming another library, or a Code link into another repository, where nothing
+    (of the model, its collection or its front matter) says timm: a library key saying timm or a
+    Code link into timm outweighs them. `collections` and `front_matter` as `owners` gives them."""
+    named = entity.raw.get("In Collection") if isinstance(entity.raw, dict) else None
+    collection = next((collections[name] for name in (named if isinstance(named, list) else [named])
+                       if isinstance(name, str) and name in collections), None)
+    owners = [owner for owner in (entity, collection) if owner is not None]
+    links = [url for owner in owners if (url := url_of_code(owner.value(("Code",))))]
+    mappings = [mapping for owner in owners for mapping in (owner.raw, owner.value(("Metadata",)))]
+    libraries = [name for mapping in [*mappings, front_matter.get(entity.path)] for name in _libraries(mapping)]
+    if "timm" in libraries or any(links_timm(url) for url in links):
+        return None
+    if libraries:
+        return f"its library is {libraries[0]}"
+    parsed = [parse_url(url) for url in links]
+    return "its Code links another repository" if any(p is not None and p.netloc for p in parsed) else None
+
+
+def owners(index) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What `claim` and `elsewhere` read beside a model: the collections by name (a collection
+    speaks for its models) and each file's Hugging Face front matter by path."""
+    collections = {c.name: c for c in index.collections if c.name}
+    front_matter = {b.path: b.tree.data for b in index.blocks
+                    if b.tree is not None and isinstance(b.tree.data, dict) and "model-index" in b.tree.data}
+    return collections, front_matter
+
+
 def links_timm(url: str) -> bool:
     """A link into timm's GitHub repository, or into any copy of timm's source (`timm/models/`)."""
     parsed = parse_url(url)
@@ -82,14 +113,19 @@ def links_timm(url: str) -> bool:
 
 def _says_timm(mapping: Any) -> bool:
     """A key such as `Library`, `library_name` or `Framework` whose value is (or lists) timm."""
+    return "timm" in _libraries(mapping)
+
+
+def _libraries(mapping: Any) -> list[str]:
+    """The libraries that keys such as `Library`, `library_name` or `Framework` name (lower-case)."""
     if not isinstance(mapping, dict):
-        return False
+        return []
+    names = []
     for key, value in mapping.items():
         if re.sub(r"[^a-z]", "", str(key).lower()) in LIBRARY_KEYS:
             values = value if isinstance(value, list) else [value]
-            if any(isinstance(v, str) and v.strip().lower() == "timm" for v in values):
-                return True
-    return False
+            names.extend(v.strip().lower() for v in values if isinstance(v, str) and v.strip())
+    return names
 
 
 def close_name(value: str, names: list[str]) -> str | None:

@@ -1,10 +1,9 @@
 """Render model cards and the generated pages (model overview, rules reference) to Markdown.
 
 The library half of the docs site: the mkdocs plugin and `model-index render` are thin adapters
-over `Site`, so both produce the same Markdown. Rendering needs Jinja2 but never torch: the current
-timm names of the models are an optional input (`names`), filled from the cross-check by callers
-that run it. With them, timm code snippets are shown for those models only; without them a
-snippet names the card's `ID` (or `Name`).
+over `Site`, so both produce the same Markdown. Rendering needs Jinja2 but never torch: which
+models get timm code snippets, and under which timm name, is an input (`names`, see
+`timm_models.py`), filled from the cross-check by callers that run it.
 """
 
 from __future__ import annotations
@@ -23,6 +22,7 @@ from . import text as cardtext
 from .bounds import Bounds
 from .environment import assets_dir, make_environment
 from .problems import Failure, Problem, failure
+from .timm_models import timm_names
 from .view import family_view, findings_view, model_view, plain, with_columns
 
 SCRIPTS = ["vendor/tablesort.min.js", "vendor/tablesort.number.min.js", "vendor/chart.umd.min.js",
@@ -43,8 +43,8 @@ class Site:
     index: Index
     docs_dir: Path
     templates: Path | None = None
-    # model → current timm name (`arch.tag`) of every model the cross-check resolved to timm; None
-    # when no cross-check ran (then every model is taken for a timm model, named by its card)
+    # model → the timm name of its code snippets, for every model the pages offer timm code for
+    # (`timm_names`: the cross-check's resolutions, or what the cards say); None: what the cards say
     names: dict[Entity, str] | None = None
     problems: list[Problem] = field(default_factory=list)
     allow_html: bool = True  # raw HTML in a card's prose is kept (Markdown's rule); False shows it as text
@@ -54,7 +54,8 @@ class Site:
     def __post_init__(self) -> None:
         self.env = make_environment(self.templates, self.bounds, self.allow_html)
         self._notes = make_environment(None, self.bounds)  # the shipped notes, whatever the project has
-        self.families = _families(self.index, self.names)  # absolute path as loaded → family
+        names = self.names if self.names is not None else timm_names(self.index)
+        self.families = _families(self.index, names)  # absolute path as loaded → family
         self._by_realpath = {os.path.realpath(home): home for home in self.families if _is_markdown(home)}
         self._findings: dict[str, list[Diagnostic]] = {}  # card → its findings, in report order
         for diagnostic in self.findings:
@@ -193,7 +194,7 @@ def _in_collection(model: Entity) -> str:
     return plain(model.raw.get("In Collection"))
 
 
-def _families(index: Index, names: dict[Entity, str] | None) -> dict[str, dict]:
+def _families(index: Index, names: dict[Entity, str]) -> dict[str, dict]:
     """One family per home file (absolute, as loaded): a Markdown card with its models and those
     of data files in a collection it defines; a data file with its models that have no card."""
     collections = {c.name: c for c in index.collections if c.name}
@@ -213,7 +214,7 @@ def _families(index: Index, names: dict[Entity, str] | None) -> dict[str, dict]:
             next((_in_collection(m) for m in models if _in_collection(m)), ""))
         name = collection.name if collection is not None and collection.name else \
             Path(home).stem.replace("-", " ").title()
-        views = [model_view(m, (names or {}).get(m), name, names is None or m in names) for m in models]
+        views = [model_view(m, names.get(m), name, m in names) for m in models]
         families[home] = family_view(name, collection, views)
     return families
 

@@ -92,7 +92,7 @@ def paper_view(paper: Any) -> dict[str, str] | None:
     return {"title": title or url, "url": url or "", "has_title": bool(title)}
 
 
-def model_view(entity: Entity, timm_name: str | None, family: str, timm: bool = True) -> dict[str, Any]:
+def model_view(entity: Entity, timm_name: str | None, family: str, timm: bool) -> dict[str, Any]:
     """One model as templates see it: formatted facts plus the card's own keys under `raw`.
     `timm` says whether it is a timm model (timm code snippets apply to it)."""
     data = entity.data
@@ -126,7 +126,8 @@ def model_view(entity: Entity, timm_name: str | None, family: str, timm: bool = 
 
 
 def family_view(name: str, collection: Entity | None, models: list[dict[str, Any]]) -> dict[str, Any]:
-    """A card's family: its models (and those of timm, which the code snippets are for), its paper,
+    """A card's family: its models (and those of timm, which the code snippets are for, one per timm
+    name: two card models that resolved to one timm model are one choice of the picker), its paper,
     the metric columns of its results table, the default model (the smallest timm model, so that a
     first try is quick), and which facts all its models share (training; crop and interpolation;
     the results' task and dataset), so that a page writes them once."""
@@ -138,7 +139,7 @@ def family_view(name: str, collection: Entity | None, models: list[dict[str, Any
         for result in model["results"]:
             metrics.extend(k for k in result["values"] if k not in metrics)
     _format_metrics(models, metrics)
-    timm_models = [m for m in models if m["timm"]]
+    timm_models = _first_of_each_name([m for m in models if m["timm"]])
     candidates = timm_models or models
     sized = [m for m in candidates if isinstance(m["params"], (int, float))]
     default = min(sized, key=lambda m: m["params"]) if sized else (candidates[0] if candidates else None)
@@ -158,6 +159,14 @@ def family_view(name: str, collection: Entity | None, models: list[dict[str, Any
         "shared_setting": dict(zip(("task", "dataset"), *settings)) if len(settings) == 1 else None,
         "has_results": any(m["results"] for m in models),
     }
+
+
+def _first_of_each_name(models: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`models` in their order, without a model whose timm name an earlier one has."""
+    first: dict[str, dict[str, Any]] = {}
+    for model in models:
+        first.setdefault(model["timm_name"], model)
+    return list(first.values())
 
 
 def _format_metrics(models: list[dict[str, Any]], metrics: list[str]) -> None:

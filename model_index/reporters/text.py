@@ -12,10 +12,12 @@ MAX_EXCERPT_LINES = 6
 
 
 def concise(result: Result, texts: dict[str, str], color: bool = False) -> str:
-    """`path:line:col: CODE [severity] message`, one problem a line, then the summary line."""
+    """`path:line:col: CODE [*] [severity] message`, one problem a line (`[*]` when `--fix` repairs
+    it, as in ruff's concise format), then the summary line."""
     style = Styler(color)
-    lines = [f"{style(_at_line_start(printable(d.location)), bold=True)}: {style(d.code, bold=True)} "
-             f"[{style.severity(d.severity)}] {printable(d.message)}" for d in result.diagnostics]
+    lines = [f"{style(_at_line_start(printable(d.location)), bold=True)}: {style(d.code, bold=True)}"
+             f"{_marker(d, result)} [{style.severity(d.severity)}] {printable(d.message)}"
+             for d in result.diagnostics]
     lines += [summary_line(result), *fixable_line(result)]
     return "\n".join(lines) + "\n"
 
@@ -29,13 +31,17 @@ def _at_line_start(location: str) -> str:
 def full(result: Result, texts: dict[str, str], color: bool = False) -> str:
     """Each problem with its source lines, a caret under the span, expected/actual and the fix."""
     style = Styler(color)
-    blocks = [_full_one(d, texts.get(d.path), style, applicable(d, result)) for d in result.diagnostics]
+    blocks = [_full_one(d, texts.get(d.path), style, result) for d in result.diagnostics]
     return "".join(block + "\n" for block in blocks) + "\n".join([summary_line(result), *fixable_line(result)]) + "\n"
 
 
-def _full_one(d: Diagnostic, text: str | None, style: Styler, fixable: bool) -> str:
-    fixable = " [*]" if fixable else ""
-    out = [f"{style(d.code, bold=True)}{fixable} [{style.severity(d.severity)}] {printable(d.message)}"]
+def _marker(d: Diagnostic, result: Result) -> str:
+    """` [*]` after the code of a problem that `--fix` repairs in this run."""
+    return " [*]" if applicable(d, result) else ""
+
+
+def _full_one(d: Diagnostic, text: str | None, style: Styler, result: Result) -> str:
+    out = [f"{style(d.code, bold=True)}{_marker(d, result)} [{style.severity(d.severity)}] {printable(d.message)}"]
     excerpt = _excerpt(d, text)
     gutter = " " * len(str(excerpt[-1][0])) if excerpt else " "
     out.append(f"{gutter}{style('-->', fg='blue')} {printable(d.location)}")
