@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 from . import globs, shape, typecheck
 from .diagnostics import Finding, Span
 from .extract import (DATA_SUFFIXES, MARKDOWN_SUFFIXES, Block, blocks_in_data_file, blocks_in_markdown,
-                      looks_like_model_index)
+                      holds_hub_models, looks_like_model_index)
 from .files import Refused, Root, leaves_working_directory, read_text
 from .files import display as display_path  # how reports name a file (render uses it too)
 from .numbers import as_list
@@ -328,7 +328,8 @@ class _Loader:
         for i, pattern in enumerate(imports):
             self._import(block, path, ("Import", i) if isinstance(data.get("Import"), list) else ("Import",), pattern)
         self._entities("collection", "Collections", block, tree, ("Collections",), data.get("Collections"), layout)
-        self._entities("model", "Models", block, tree, ("Models",), data.get("Models"), layout)
+        if not (block.kind == "front-matter" and holds_hub_models(tree)):  # the Hub's `models`: repo ids
+            self._entities("model", "Models", block, tree, ("Models",), data.get("Models"), layout)
 
     def _entities(self, kind: str, key: str, block: Block, tree: Tree, at: tuple, items: Any,
                   layout: Layout | None) -> None:

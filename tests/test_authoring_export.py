@@ -209,6 +209,20 @@ def test_import_keeps_the_card_and_its_other_front_matter(tmp_path):
     assert [b.kind for b in index.blocks] == ["comment"]  # the front matter left holds no model-index
 
 
+def test_import_keeps_the_hubs_models_key_and_its_card_reads_once(tmp_path):
+    """The Hub's `models:` (repo ids) stays in the front matter and is not read as models."""
+    readme = _written(tmp_path / "README.md", "---\nlicense: mit\nmodels:\n- microsoft/deberta-v3-base\nmodel-index:\n"
+                      "- name: m\n  results:\n  - task: {type: text-classification, name: Text Classification}\n"
+                      "    dataset: {type: glue, name: GLUE}\n    metrics:\n    - {type: accuracy, name: Accuracy, value: 0.9}\n"
+                      "---\n# m\n")
+    out = tmp_path / "card.md"
+    assert CliRunner().invoke(cli.main, ["import", str(readme), "-o", str(out)]).exit_code == 0
+    assert out.read_text(encoding="utf-8").startswith("---\nlicense: mit\nmodels:\n- microsoft/deberta-v3-base\n---\n")
+    index = load([out])
+    assert [b.kind for b in index.blocks] == ["comment"] and [m.name for m in index.models] == ["m"]
+    assert validate([out], options=Options(cross_check="never"))[1].diagnostics == []
+
+
 def test_imported_text_cannot_end_the_comment_early(tmp_path):
     readme = _written(tmp_path / "README.md", '---\nmodel-index:\n- name: "x --> <script>alert(1)</script> --!> y"\n'
                                               "---\n")
