@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from . import yamltree
 from .diagnostics import Span
-from .shape import canonical_key
+from .shape import canonical_key_in
 from .yamltree import Problem, Tree
 
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
@@ -90,7 +90,7 @@ def load_block(path: str, kind: str, text: str, line_offset: int, column_offset:
         return Block(path, kind, line_offset + 1, None, [Problem(
             "MI004", span, f"metadata block of {len(text):,} characters is longer than {MAX_BLOCK_CHARS:,}; "
                            "not parsed")])
-    tree, problems = yamltree.load(text, line_offset, column_offset, canon=canonical_key)
+    tree, problems = yamltree.load(text, line_offset, column_offset, canon=canonical_key_in)
     return Block(path, kind, line_offset + 1, tree, problems, text, column_offset)
 
 

@@ -187,10 +187,11 @@ def load(
     text: str,
     line_offset: int = 0,
     column_offset: int = 0,
-    canon: Callable[[str], str] = lambda key: key,
+    canon: Callable[[Path, str], str] = lambda path, key: key,
 ) -> tuple[Tree | None, list[Problem]]:
     """Load `text` safely. Offsets place it in its file: 0-based line of its first line, and the
-    column where its first line starts. `canon` maps keys to their canonical spelling."""
+    column where its first line starts. `canon(path, key)` spells a key written in the mapping at
+    `path` (a key path of canonical keys) canonically."""
     positions = Positions(text, line_offset, column_offset)
     # Without a `*` there is no alias, and building checks the bounds as it goes. With one, the
     # events are read once without building anything first: an alias bomb costs no expansion.
@@ -267,9 +268,10 @@ def _untagged(implicit: tuple[bool, bool], value: str) -> tuple[str, bool, Any]:
 
 
 @functools.lru_cache(maxsize=4096)
-def _canonical(canon: Callable[[str], str], written: str) -> str:
-    """`canon(written)`, remembered: cards repeat the same few keys."""
-    return canon(written)
+def _canonical(canon: Callable[[Path, str], str], steps: tuple, written: str) -> str:
+    """`canon(steps, written)`, remembered: cards repeat the same few keys in the same places
+    (`steps` is a mapping's path with its list indices made 0)."""
+    return canon(steps, written)
 
 
 def _collection_tag(event) -> str:
@@ -328,7 +330,7 @@ class _Builder:
     one is the `failure`: building stops there, but the events are still read to the end, because
     a syntax error anywhere in the text is reported instead (a composer finds it first)."""
 
-    def __init__(self, canon: Callable[[str], str], positions: Positions, building: bool = True):
+    def __init__(self, canon: Callable[[Path, str], str], positions: Positions, building: bool = True):
         self.canon = canon
         self.positions = positions
         self.documents = 0
@@ -467,7 +469,7 @@ class _Builder:
             parent.key = _SKIP
             return self.problem("MI002", start, end, False, "a mapping key must be a plain string; entry ignored")
         written = str(value)
-        key = _canonical(self.canon, written)
+        key = _canonical(self.canon, tuple(0 if isinstance(step, int) else step for step in parent.path), written)
         path = parent.path + (key,)
         if key in parent.data:
             first, _ = self.positions.position(self.records[path][3])
