@@ -301,7 +301,7 @@ class _Anchor:
 class _Frame:
     """A sequence or mapping whose end has not come yet."""
 
-    __slots__ = ("data", "path", "start", "first", "anchor", "is_map", "key", "keyed", "record", "waiting")
+    __slots__ = ("data", "path", "start", "first", "anchor", "is_map", "key", "keyed", "record", "waiting", "steps")
 
     def __init__(self, start: int, first: int, is_map: bool):
         self.data: list | dict | None = None  # what is being filled; None when its content is not built
@@ -314,6 +314,7 @@ class _Frame:
         self.keyed: tuple = ()  # (key start, key end, key as written) when it is a mapping's value
         self.record = False  # whether its place is recorded (built, or a disallowed tag's value)
         self.waiting: list[list] | None = None  # problems about it whose span ends where it ends
+        self.steps: tuple | None = None  # a mapping's path with list indices made 0, once a key needs it
 
 
 _END = StreamEndEvent()  # ends a replay
@@ -469,7 +470,9 @@ class _Builder:
             parent.key = _SKIP
             return self.problem("MI002", start, end, False, "a mapping key must be a plain string; entry ignored")
         written = str(value)
-        key = _canonical(self.canon, tuple(0 if isinstance(step, int) else step for step in parent.path), written)
+        if parent.steps is None:
+            parent.steps = tuple(0 if isinstance(step, int) else step for step in parent.path)
+        key = _canonical(self.canon, parent.steps, written)
         path = parent.path + (key,)
         if key in parent.data:
             first, _ = self.positions.position(self.records[path][3])
