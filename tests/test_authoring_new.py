@@ -199,23 +199,18 @@ def test_results_of_timms_2021_csv_are_found_by_the_deprecated_name_of_the_tag(t
     assert validate_json(path, cache_dir, "--results", str(csv_path))[1]["diagnostics"] == []
 
 
-def test_a_results_row_without_a_readable_accuracy_is_named(tmp_path, cache_dir):
+@pytest.mark.parametrize("rows, metrics", [
+    ("model,top1\nresnet18.a1_in1k,abc\n", None),  # no accuracy is a number: no Results
+    ("model,top1,top5\nresnet18.a1_in1k,71.5,abc\n", {"Top 1 Accuracy": 71.5}),  # one is: the other is named
+])
+def test_a_results_value_that_is_not_a_number_is_named(tmp_path, cache_dir, rows, metrics):
     results = tmp_path / "results.csv"
-    results.write_text("model,top1\nresnet18.a1_in1k,abc\n", encoding="utf-8")
+    results.write_text(rows, encoding="utf-8")
     path = tmp_path / "card.md"
     code, _, err = run("new", "resnet18.a1_in1k", "-o", str(path), "--cache-dir", cache_dir, "--jobs", "1",
                        "--results", str(results))
-    assert code == 0 and "Results" not in load([path]).models[0].raw
-    assert [line for line in err.splitlines() if "resnet18.a1_in1k" in line and "results CSV" in line]
-
-
-def test_a_results_value_that_is_not_a_number_is_named_beside_a_readable_one(tmp_path, cache_dir):
-    results = tmp_path / "results.csv"
-    results.write_text("model,top1,top5\nresnet18.a1_in1k,71.5,abc\n", encoding="utf-8")
-    path = tmp_path / "card.md"
-    code, _, err = run("new", "resnet18.a1_in1k", "-o", str(path), "--cache-dir", cache_dir, "--jobs", "1",
-                       "--results", str(results))
-    assert code == 0 and load([path]).models[0].raw["Results"][0]["Metrics"] == {"Top 1 Accuracy": 71.5}
+    raw = load([path]).models[0].raw
+    assert code == 0 and (raw["Results"][0]["Metrics"] if metrics else raw.get("Results")) == metrics
     assert [line for line in err.splitlines() if "resnet18.a1_in1k" in line and f"{results}:2:" in line
             and "'abc'" in line]
 
