@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from . import yamltree
 from .diagnostics import Span
-from .shape import canonical_key
+from .shape import canonical_key_in
 from .yamltree import Problem, Tree
 
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
@@ -90,8 +90,31 @@ def load_block(path: str, kind: str, text: str, line_offset: int, column_offset:
         return Block(path, kind, line_offset + 1, None, [Problem(
             "MI004", span, f"metadata block of {len(text):,} characters is longer than {MAX_BLOCK_CHARS:,}; "
                            "not parsed")])
-    tree, problems = yamltree.load(text, line_offset, column_offset, canon=canonical_key)
+    tree, problems = yamltree.load(text, line_offset, column_offset, canon=canonical_key_in)
     return Block(path, kind, line_offset + 1, tree, problems, text, column_offset)
+
+
+def holds_hub_models(tree: Tree) -> bool:
+    """Whether front matter's `models` key is the Hugging Face Hub's (the model repos a Space or a
+    dataset card names), not Papers with Code's `Models`: written `models` in lower case, as the
+    Hub writes its keys, and holding a repo id, a list of them (strings only) or nothing, where a
+    Papers with Code `Models` holds mappings."""
+    data = tree.data
+    if not isinstance(data, dict) or tree.written.get(("Models",)) != "models":
+        return False
+    value = data["Models"]
+    return value is None or isinstance(value, str) or isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _only_hub_keys(block: Block) -> bool:
+    """Whether front matter holds no model-index metadata once the Hub's own `models` key is set
+    aside: no `model-index`, `Collections`, `Import` or `Type: model-index` beside it."""
+    tree = block.tree
+    if tree is None or block.problems or not holds_hub_models(tree):
+        return False
+    others = {key: value for key, value in tree.data.items() if key != "Models"}
+    return "model-index" not in others and "Collections" not in others and "Import" not in others \
+        and not (isinstance(others.get("Type"), str) and others["Type"].strip().lower() == "model-index")
 
 
 def blocks_in_markdown(path: str, text: str) -> list[Block]:
@@ -103,7 +126,9 @@ def blocks_in_markdown(path: str, text: str) -> list[Block]:
     if end is not None:
         front = "".join(lines[1:end])
         if _HF_KEY.search(front) or looks_like_model_index(front):
-            blocks.append(load_block(path, "front-matter", front, 1))
+            block = load_block(path, "front-matter", front, 1)
+            if not _only_hub_keys(block):
+                blocks.append(block)
         body_start = end + 1
     blocks.extend(_comment_blocks(path, lines, body_start))
     return blocks

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 from . import globs, shape, typecheck
 from .diagnostics import Finding, Span
 from .extract import (DATA_SUFFIXES, MARKDOWN_SUFFIXES, Block, blocks_in_data_file, blocks_in_markdown,
-                      looks_like_model_index)
+                      holds_hub_models, looks_like_model_index)
 from .files import Refused, Root, leaves_working_directory, read_text
 from .files import display as display_path  # how reports name a file (render uses it too)
 from .numbers import as_list
@@ -328,7 +328,8 @@ class _Loader:
         for i, pattern in enumerate(imports):
             self._import(block, path, ("Import", i) if isinstance(data.get("Import"), list) else ("Import",), pattern)
         self._entities("collection", "Collections", block, tree, ("Collections",), data.get("Collections"), layout)
-        self._entities("model", "Models", block, tree, ("Models",), data.get("Models"), layout)
+        if not (block.kind == "front-matter" and holds_hub_models(tree)):  # the Hub's `models`: repo ids
+            self._entities("model", "Models", block, tree, ("Models",), data.get("Models"), layout)
 
     def _entities(self, kind: str, key: str, block: Block, tree: Tree, at: tuple, items: Any,
                   layout: Layout | None) -> None:
@@ -396,14 +397,15 @@ def _holds_metadata(block: Block) -> bool:
     return (isinstance(data, list) and bool(data)) or (isinstance(data, dict) and not _TOP_KEYS.isdisjoint(data))
 
 
-def _hf(key: str) -> str:
-    """A Hugging Face key as the loaded tree spells it (keys are canonicalized while loading)."""
-    return shape.canonical_key(key)
+def _hf(mapping: dict, key: str) -> str:
+    """The key of `mapping`, a part of a Hugging Face entry (loaded as written), that is `key` in
+    any spelling (the last, as the later of two duplicates wins); `key` itself when there is none."""
+    return next((k for k in reversed(mapping) if shape.comparable_key(k) == key), key)
 
 
 def _hf_label(part: Any) -> Any:
     """The display name of a task, dataset or metric: its `name`, else its `type`."""
-    return part.get(_hf("name")) or part.get(_hf("type")) if isinstance(part, dict) else part
+    return part.get(_hf(part, "name")) or part.get(_hf(part, "type")) if isinstance(part, dict) else part
 
 
 def _type_error(entity: Entity, at: tuple, message: str) -> Finding:
@@ -437,32 +439,32 @@ def _from_hugging_face(entry: dict, tree: Tree, at: tuple) -> tuple[dict, dict, 
         spans[path] = tree.span(at + source)
         fields[path] = tree.field_name(at + source, at)
 
-    if _hf("name") in entry:
-        put(("Name",), entry[_hf("name")], (_hf("name"),))
+    if _hf(entry, "name") in entry:
+        put(("Name",), entry[_hf(entry, "name")], (_hf(entry, "name"),))
     def open_result(src: tuple, result: dict, metrics: bool) -> int:
         i = len(raw["Results"])
         put(("Results", i), {}, src)
         for key in ("Task", "Dataset"):
-            label = _hf_label(result.get(_hf(key.lower())))
+            label = _hf_label(result.get(_hf(result, key.lower())))
             if label is not None:
-                put(("Results", i, key), label, src + (_hf(key.lower()),))
+                put(("Results", i, key), label, src + (_hf(result, key.lower()),))
         if metrics:
-            put(("Results", i, "Metrics"), {}, src + (_hf("metrics"),))
+            put(("Results", i, "Metrics"), {}, src + (_hf(result, "metrics"),))
         return i
 
-    results = entry.get(_hf("results"))
+    results = entry.get(_hf(entry, "results"))
     if isinstance(results, list):
-        put(("Results",), [], (_hf("results"),))
+        put(("Results",), [], (_hf(entry, "results"),))
         for r, result in enumerate(results):
             if not isinstance(result, dict):
                 continue
-            src, metrics = (_hf("results"), r), result.get(_hf("metrics"))
+            src, metrics = (_hf(entry, "results"), r), result.get(_hf(result, "metrics"))
             i = open_result(src, result, isinstance(metrics, list))
             for m, metric in enumerate(metrics if isinstance(metrics, list) else ()):
                 label = _hf_label(metric) if isinstance(metric, dict) else None
                 if label:
                     if str(label) in raw["Results"][i]["Metrics"]:  # a mapping holds one value a name:
                         i = open_result(src, result, True)  # the next is another result on the same data
-                    put(("Results", i, "Metrics", str(label)), metric.get(_hf("value")),
-                        src + (_hf("metrics"), m, _hf("value")))
+                    put(("Results", i, "Metrics", str(label)), metric.get(_hf(metric, "value")),
+                        src + (_hf(result, "metrics"), m, _hf(metric, "value")))
     return raw, spans, fields

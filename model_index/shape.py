@@ -41,6 +41,36 @@ def canonical_key(key: str) -> str:
     return _CANONICAL.get(comparable_key(key), key)
 
 
+def canonical_key_in(path: tuple, key: str) -> str:
+    """`key`, written in the mapping at key path `path` of a model-index document (canonical keys
+    and list indices), in its canonical spelling where the schema defines that mapping; in any
+    other mapping (a zoo's own `Converted From: {...}`, a result's `Metrics`, Hugging Face's
+    `model-index` entries) keys are data and stay as written."""
+    if _node_at(tuple(None if isinstance(step, int) else step for step in path)) is None:
+        return key
+    return canonical_key(key)
+
+
+_ENTITY_LISTS = {"Models": "Model", "Collections": "Collection"}  # what a document's lists hold
+
+
+@functools.lru_cache(maxsize=1024)
+def _node_at(steps: tuple) -> str | None:
+    """The node of the mapping at `steps` (a key path, list indices as None) of a model-index
+    document, a mapping or a bare list of models; None where the schema defines no mapping."""
+    node, rest = ("Model", steps[1:]) if steps[:1] == (None,) else ("ModelIndex", steps)
+    i = 0
+    while i < len(rest):
+        if node == "ModelIndex" and rest[i] in _ENTITY_LISTS:
+            child, many = _ENTITY_LISTS[rest[i]], True
+        else:
+            child, many = next(((c, m) for alias, c, m in children(node) if alias == rest[i]), (None, False))
+        if child is None or many and rest[i + 1:i + 2] != (None,):
+            return None
+        node, i = child, i + (2 if many else 1)
+    return node
+
+
 def _is_numeric(kind: Kind) -> bool:
     return kind in NUMBER_KINDS if isinstance(kind, str) else \
         kind[0] == "union" and any(_is_numeric(member) for member in kind[1:])

@@ -187,10 +187,11 @@ def load(
     text: str,
     line_offset: int = 0,
     column_offset: int = 0,
-    canon: Callable[[str], str] = lambda key: key,
+    canon: Callable[[Path, str], str] = lambda path, key: key,
 ) -> tuple[Tree | None, list[Problem]]:
     """Load `text` safely. Offsets place it in its file: 0-based line of its first line, and the
-    column where its first line starts. `canon` maps keys to their canonical spelling."""
+    column where its first line starts. `canon(path, key)` spells a key written in the mapping at
+    `path` (a key path of canonical keys) canonically."""
     positions = Positions(text, line_offset, column_offset)
     # Without a `*` there is no alias, and building checks the bounds as it goes. With one, the
     # events are read once without building anything first: an alias bomb costs no expansion.
@@ -267,9 +268,10 @@ def _untagged(implicit: tuple[bool, bool], value: str) -> tuple[str, bool, Any]:
 
 
 @functools.lru_cache(maxsize=4096)
-def _canonical(canon: Callable[[str], str], written: str) -> str:
-    """`canon(written)`, remembered: cards repeat the same few keys."""
-    return canon(written)
+def _canonical(canon: Callable[[Path, str], str], steps: tuple, written: str) -> str:
+    """`canon(steps, written)`, remembered: cards repeat the same few keys in the same places
+    (`steps` is a mapping's path with its list indices made 0)."""
+    return canon(steps, written)
 
 
 def _collection_tag(event) -> str:
@@ -299,7 +301,7 @@ class _Anchor:
 class _Frame:
     """A sequence or mapping whose end has not come yet."""
 
-    __slots__ = ("data", "path", "start", "first", "anchor", "is_map", "key", "keyed", "record", "waiting")
+    __slots__ = ("data", "path", "start", "first", "anchor", "is_map", "key", "keyed", "record", "waiting", "steps")
 
     def __init__(self, start: int, first: int, is_map: bool):
         self.data: list | dict | None = None  # what is being filled; None when its content is not built
@@ -312,6 +314,7 @@ class _Frame:
         self.keyed: tuple = ()  # (key start, key end, key as written) when it is a mapping's value
         self.record = False  # whether its place is recorded (built, or a disallowed tag's value)
         self.waiting: list[list] | None = None  # problems about it whose span ends where it ends
+        self.steps: tuple | None = None  # a mapping's path with list indices made 0, once a key needs it
 
 
 _END = StreamEndEvent()  # ends a replay
@@ -328,7 +331,7 @@ class _Builder:
     one is the `failure`: building stops there, but the events are still read to the end, because
     a syntax error anywhere in the text is reported instead (a composer finds it first)."""
 
-    def __init__(self, canon: Callable[[str], str], positions: Positions, building: bool = True):
+    def __init__(self, canon: Callable[[Path, str], str], positions: Positions, building: bool = True):
         self.canon = canon
         self.positions = positions
         self.documents = 0
@@ -467,7 +470,9 @@ class _Builder:
             parent.key = _SKIP
             return self.problem("MI002", start, end, False, "a mapping key must be a plain string; entry ignored")
         written = str(value)
-        key = _canonical(self.canon, written)
+        if parent.steps is None:
+            parent.steps = tuple(0 if isinstance(step, int) else step for step in parent.path)
+        key = _canonical(self.canon, parent.steps, written)
         path = parent.path + (key,)
         if key in parent.data:
             first, _ = self.positions.position(self.records[path][3])

@@ -91,7 +91,7 @@ def load(
     text: str,
     line_offset: int = 0,
     column_offset: int = 0,
-    canon: Callable[[str], str] = lambda key: key,
+    canon: Callable[[tuple, str], str] = lambda path, key: key,
 ) -> tuple[Tree | None, list[Problem]]:
     """Load `text` safely. Offsets place it in its file: 0-based line of its first line, and the
     column where its first line starts. `canon` maps keys to their canonical spelling."""
@@ -123,7 +123,7 @@ def load(
 
 
 class _Builder:
-    def __init__(self, text: str, line_offset: int, column_offset: int, canon: Callable[[str], str]):
+    def __init__(self, text: str, line_offset: int, column_offset: int, canon: Callable[[tuple, str], str]):
         # Positions come from marks' character offsets, with lines counted on "\n" as editors do:
         # the marks' own line numbers also break at U+0085, U+2028 and U+2029.
         self.line_starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
@@ -217,7 +217,7 @@ class _Builder:
                                              "a mapping key must be a plain string; entry ignored"))
                 continue
             written = str(key_node.value)
-            key = self.canon(written)
+            key = self.canon(path, written)
             child = path + (key,)
             if key in result:
                 first = self.tree.key_spans[child]

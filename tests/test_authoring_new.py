@@ -111,6 +111,23 @@ def test_a_vit_with_a_fixed_input_size_is_measured_at_its_size(tmp_path, cache_d
     assert validate_json(path, cache_dir, "--strict")[1]["diagnostics"] == []
 
 
+def test_a_non_square_input_is_measured_at_its_height_and_width(tmp_path, cache_dir):
+    """Image Size is one number, a square's side: a 1024 × 768 input is said in the text instead,
+    and the FLOPs, the card's and the cross-check's, are counted at 1024 × 768."""
+    name = "vit_base_patch16_sapiens2.fb"
+    assert tuple(timm.models.get_pretrained_cfg(name).input_size) == (3, 1024, 768)
+    path, models, _, text = new_card(tmp_path, cache_dir, name)
+    meta = models[name]["Metadata"]
+    with torch.device("meta"):
+        model = timm.create_model(name, pretrained=False).eval()
+    assert "Image Size" not in meta and meta["FLOPs"] == flops(model, (1024, 768)) != flops(model, 768)
+    assert f"`{name}` takes 1024 × 768 pixels" in text
+    assert validate_json(path, cache_dir, "--strict")[1]["diagnostics"] == []
+    square = path.read_text(encoding="utf-8").replace(f"    ID: {name}\n", f"    ID: {name}\n    Image Size: 768\n")
+    path.write_text(square, encoding="utf-8")  # a card that says 768 means 768 × 768: its FLOPs are off
+    assert [d["code"] for d in validate_json(path, cache_dir)[1]["diagnostics"]] == ["MI304"]
+
+
 def test_paper_and_license_come_from_the_pretrained_config(tmp_path, cache_dir):
     path, models, collections, text = new_card(tmp_path, cache_dir, "convnextv2_atto.fcmae_ft_in1k")
     cfg = timm.models.get_pretrained_cfg("convnextv2_atto.fcmae_ft_in1k")
@@ -182,11 +199,36 @@ def test_results_of_timms_2021_csv_are_found_by_the_deprecated_name_of_the_tag(t
     assert validate_json(path, cache_dir, "--results", str(csv_path))[1]["diagnostics"] == []
 
 
-def test_a_results_row_without_a_readable_accuracy_is_named(tmp_path, cache_dir):
+@pytest.mark.parametrize("rows, metrics", [
+    ("model,top1\nresnet18.a1_in1k,abc\n", None),  # no accuracy is a number: no Results
+    ("model,top1,top5\nresnet18.a1_in1k,71.5,abc\n", {"Top 1 Accuracy": 71.5}),  # one is: the other is named
+])
+def test_a_results_value_that_is_not_a_number_is_named(tmp_path, cache_dir, rows, metrics):
     results = tmp_path / "results.csv"
-    results.write_text("model,top1\nresnet18.a1_in1k,abc\n", encoding="utf-8")
+    results.write_text(rows, encoding="utf-8")
     path = tmp_path / "card.md"
     code, _, err = run("new", "resnet18.a1_in1k", "-o", str(path), "--cache-dir", cache_dir, "--jobs", "1",
                        "--results", str(results))
-    assert code == 0 and "Results" not in load([path]).models[0].raw
-    assert [line for line in err.splitlines() if "resnet18.a1_in1k" in line and "results CSV" in line]
+    raw = load([path]).models[0].raw
+    assert code == 0 and (raw["Results"][0]["Metrics"] if metrics else raw.get("Results")) == metrics
+    assert [line for line in err.splitlines() if "resnet18.a1_in1k" in line and f"{results}:2:" in line
+            and "'abc'" in line]
+
+
+@pytest.mark.parametrize("family", ["Mix {{ 7*7 }}", "A <!-- B", "A --> B", "{% raw %}", "[x](javascript:1)",
+                                    "Mix\tTab", "#1"])
+def test_a_family_that_markdown_html_or_jinja_would_read_is_refused_before_anything_is_written(tmp_path, family):
+    path = tmp_path / "card.md"
+    code, out, err = run("new", "resnet18.a1_in1k", "--family", family, "-o", str(path))
+    assert (code, out, path.exists()) == (2, "", False) and err
+
+
+def test_a_family_of_plain_punctuation_is_written_as_it_is(tmp_path, cache_dir):
+    import markdown
+
+    family = "ResNet (RSB) - v2.1, A/B 'x' \"y\" 50% $5 snake_case: ok!"
+    path, _, collections, text = new_card(tmp_path, cache_dir, "resnet18.a1_in1k", extra=("--family", family))
+    assert [c.name for c in collections] == [family]
+    heading = markdown.markdown(text.splitlines()[0])
+    assert heading.startswith("<h1>") and "<em>" not in heading and "<code>" not in heading
+    assert family.replace('"', "&quot;") in heading or family in heading

@@ -129,6 +129,23 @@ def test_results_csv_checks_top1_and_top5(tmp_path, cache_dir):
     assert diagnostics[0].fix.replacement == "89.08%"
 
 
+def test_a_results_value_that_is_not_a_number_is_a_notice_and_the_other_is_checked(tmp_path, cache_dir):
+    csv_path = tmp_path / "results.csv"
+    csv_path.write_text("model,top1,top5\nresnet18,69.758,abc\n")
+    path = write_card(tmp_path, """\
+        - Name: resnet18
+          Results:
+          - Task: Image Classification
+            Dataset: ImageNet
+            Metrics:
+              Top 1 Accuracy: 69.00%
+              Top 5 Accuracy: 89.10%
+        """)
+    diagnostics, result = cross_findings(path, cache_dir, results=str(csv_path))
+    assert [d.code for d in diagnostics] == ["MI314"]  # the good value is compared as before
+    assert [n for n in result.notices if f"{csv_path}:2:" in n and "'abc'" in n and "top5" in n]
+
+
 def test_a_card_of_an_exact_tag_is_not_checked_against_its_architectures_row(tmp_path, cache_dir):
     csv_path = tmp_path / "results.csv"
     csv_path.write_text("model,top1,top5\nresnet18,69.758,89.078\n")  # the default tag of its day

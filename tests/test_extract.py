@@ -199,6 +199,40 @@ def test_front_matter_and_comment_in_one_card(lint_text):
     assert lint_text("card.md", text) == [("MI201", 4), ("MI201", 10)]
 
 
+# The front matter of Spaces on the Hugging Face Hub (sdk, app_file, ...) names the model repos
+# they use under `models:`, in block or flow style.
+SPACE_FRONT = ("---\ntitle: Background removal\nemoji: 🔥\ncolorFrom: yellow\ncolorTo: blue\nsdk: gradio\n"
+               "sdk_version: 4.10.0\napp_file: app.py\npinned: false\nlicense: apache-2.0\nmodels:\n- doevent/dis\n---\n")
+
+
+@pytest.mark.parametrize("front", [SPACE_FRONT, SPACE_FRONT.replace("models:\n- doevent/dis",
+                                                                    "models: [deepset/roberta-base-squad2]"),
+                                   "---\nlicense: mit\nmodels: microsoft/deberta-v3-base\n---\n",
+                                   "---\nlicense: mit\nmodels:\n---\n"])
+def test_the_hubs_models_key_is_not_model_index_metadata(lint_text, front):
+    assert blocks_in_markdown("README.md", front + "# A demo\n") == []
+    assert lint_text("README.md", front + "# A demo\n\n<!--\nModels:\n- Name: a\n  Metadata: {Epochs: '9'}\n-->\n") \
+        == [("MI201", front.count("\n") + 6)]
+
+
+def test_the_hubs_models_key_beside_model_index_front_matter_is_not_read_as_models(run_static, write_file):
+    card = write_file("README.md", "---\nlicense: mit\nmodels:\n- microsoft/deberta-v3-base\nmodel-index:\n"
+                                   "- name: m\n  results:\n  - task: {type: text-classification}\n"
+                                   "    dataset: {type: glue, name: GLUE}\n    metrics:\n    - {type: accuracy, value: 0.9}\n"
+                                   "---\n# m\n")
+    index, result = run_static([card])
+    assert [m.name for m in index.models] == ["m"] and result.diagnostics == []
+
+
+@pytest.mark.parametrize("models, found", [
+    ("Models:\n- resnet50\n", [("MI002", 3)]),  # Papers with Code's spelling: its entries must be mappings
+    ("models:\n- Name: a\n  Metadata: {Epochs: '9'}\n", [("MI201", 4)]),  # mappings: Papers with Code's models
+    ("models: [a]\nCollections:\n- Name: c\n", []),  # beside other metadata: set aside, the rest is read
+])
+def test_front_matter_models_that_are_not_the_hubs_are_read(lint_text, models, found):
+    assert lint_text("card.md", "---\n" + models + "---\n# Card\n") == found
+
+
 def test_block_spans_are_file_lines():
     text = PROSE + "<!--\nModels:\n- Name: a\n-->\n"
     [block] = blocks_in_markdown("card.md", text)

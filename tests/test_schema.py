@@ -33,6 +33,21 @@ def test_canonical_key(written, canonical):
     assert schema.canonical_key(written) == canonical
 
 
+def test_keys_are_respelled_only_in_mappings_the_schema_defines():
+    from model_index.extract import blocks_in_data_file
+
+    text = ("models:\n- name: a\n  metadata: {image_size: 224}\n  paper: {url: u}\n"
+            "  results:\n  - task: t\n    metrics: {flops: 1}\n  Converted From: {image_size: x, Weights: w}\n"
+            "collections:\n- name: c\n  code: {url: u}\nlibrary: {name: l}\nother: {name: o}\n")
+    assert blocks_in_data_file("z.yml", text)[0].tree.data == {
+        "Models": [{"Name": "a", "Metadata": {"Image Size": 224}, "Paper": {"URL": "u"},
+                    "Results": [{"Task": "t", "Metrics": {"flops": 1}}],
+                    "Converted From": {"image_size": "x", "Weights": "w"}}],
+        "Collections": [{"Name": "c", "Code": {"URL": "u"}}], "Library": {"Name": "l"}, "other": {"name": "o"}}
+    bare = blocks_in_data_file("z.yml", "- name: a\n  metadata: {crop_pct: 1}\n  Extra: {crop_pct: 1}\n")
+    assert bare[0].tree.data == [{"Name": "a", "Metadata": {"Crop Pct": 1}, "Extra": {"crop_pct": 1}}]
+
+
 def test_numeric_keys_of_metadata():
     keys = shape.numeric_keys("Metadata")
     assert {"Parameters", "FLOPs", "File Size", "Crop Pct", "Image Size", "Epochs"} <= keys

@@ -93,10 +93,11 @@ def new_command(models, output, family, results, force, cache_dir, no_cache, job
 
     if output is not None and output.exists() and not force:
         fail(f"{output} exists; give --force to overwrite it")
-    if family is not None and (not family.strip() or any(c in family for c in "\r\n")):
-        fail("--family must be one line of text")
+    from .new import UnknownModel, family_problem, write
+
+    if family is not None and family_problem(family):
+        fail(family_problem(family))
     need_timm("new")
-    from .new import UnknownModel, write
 
     config = load_config()
     cache_dir = str(cache_dir) if cache_dir else config.cache_dir

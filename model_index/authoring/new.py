@@ -3,7 +3,9 @@
 Names are exact tags (``resnet50.a1_in1k``) or architectures, which stand for all of their
 pretrained tags. Each tag becomes a model of one collection: Name and ID are the current
 ``arch.tag``; Parameters, FLOPs and File Size are what the cross-check measures (`measure_all`,
-cached); Image Size, Crop Pct and Interpolation come from the tag's pretrained configuration; the
+cached, FLOPs at the configuration's input size); Image Size, Crop Pct and Interpolation come from
+the tag's pretrained configuration (Image Size only for a square input: a height × width input is
+stated in the card's text, as Image Size holds one number, the side of a square); the
 Weights are its Hugging Face hub repository, else its download URL; the Code links the installed
 timm release's definition; the paper and the license come from the configuration where it has
 them; Top 1 and Top 5 Accuracy come from a results CSV when one is given. The prose is a human's
@@ -34,6 +36,24 @@ class NewCard:
 
     text: str
     notes: list[str] = field(default_factory=list)
+
+
+# Characters a family name may not hold: the name is written into the card's Markdown (a heading
+# and prose, which the site renders as a Jinja template) and its HTML comment, where these would
+# be markup, a template tag or the comment's end, not text.
+FAMILY_REFUSED = frozenset("{}<>[]`*\\|&~#")
+
+
+def family_problem(family: str) -> str | None:
+    """Why `family` cannot name a card's collection, or None when it can: it must be one line of
+    text without characters that Markdown, HTML or Jinja give a meaning (`FAMILY_REFUSED`)."""
+    if not family.strip() or any(not c.isprintable() for c in family):
+        return "--family must be one line of printable text"
+    refused = sorted(set(family) & FAMILY_REFUSED)
+    if refused:
+        return (f"--family may not hold {' '.join(refused)}: the name is written into the card's Markdown, "
+                "HTML comment and template, where they are markup")
+    return None
 
 
 def expand(names: list[str], registry) -> list[str]:
@@ -80,16 +100,17 @@ def default_family(full_names: list[str], registry) -> str | None:
 
 
 def units(full_name: str, registry) -> tuple[Any, Any]:
-    """The cross-check's model and FLOPs units of a tag, both at its configuration's input size."""
-    from ..crosscheck.measure import FLOPS, MODEL, Unit
+    """The cross-check's model and FLOPs units of a tag, both at its configuration's input size
+    (the units the cross-check measures for a card without Image Size, or with the square's)."""
+    from ..crosscheck import config_units
 
-    size = image_size(registry.cfg(full_name))
-    return Unit(full_name, size, MODEL), Unit(full_name, size, FLOPS)
+    return config_units(full_name, registry)
 
 
-def image_size(cfg: dict[str, Any]) -> int:
-    input_size = cfg.get("input_size")
-    return int(input_size[-1]) if input_size else 224
+def input_size(cfg: dict[str, Any]) -> tuple[int, int]:
+    """(height, width) of the configuration's input size."""
+    size = cfg.get("input_size")
+    return (int(size[-2]), int(size[-1])) if size and len(size) >= 2 else (224, 224)
 
 
 def container(cfg: dict[str, Any]) -> str | None:
@@ -121,13 +142,14 @@ def paper(cfg: dict[str, Any]) -> dict[str, str] | None:
     return {**({"Title": title} if title else {}), "URL": f"https://arxiv.org/abs/{arxiv}"}
 
 
-def results_row(full_name: str, table: dict[str, dict[str, float]], registry) -> dict[str, float] | None:
-    """The results CSV's row for exactly these weights: the row named ``arch.tag``, or one named by
-    a deprecated name that timm maps to exactly this tag. A bare architecture's row is not used:
-    which weights it measured depends on the timm release that wrote it."""
-    if full_name in table:
-        return table[full_name]
-    return next((table[old] for old, new in registry.deprecated.items() if new == full_name and old in table), None)
+def results_row_name(full_name: str, table, registry) -> str | None:
+    """The name of the results CSV's row (`table`, a `results.Table`) for exactly these weights: the
+    row named ``arch.tag``, or one named by a deprecated name that timm maps to exactly this tag. A
+    bare architecture's row is not used: which weights it measured depends on the timm release
+    that wrote it."""
+    if full_name in table.rows:
+        return full_name
+    return next((old for old, new in registry.deprecated.items() if new == full_name and old in table.rows), None)
 
 
 def model_entry(full_name: str, family: str, registry, facts: dict[str, Any] | None, flops: int | None,
@@ -149,7 +171,9 @@ def model_entry(full_name: str, family: str, registry, facts: dict[str, Any] | N
     metadata["ID"] = full_name
     if cfg.get("crop_pct") is not None:
         metadata["Crop Pct"] = cfg["crop_pct"]
-    metadata["Image Size"] = image_size(cfg)
+    height, width = input_size(cfg)
+    if height == width:  # Image Size is a square's side: a height × width input is said in the text
+        metadata["Image Size"] = width
     if cfg.get("interpolation"):
         metadata["Interpolation"] = cfg["interpolation"]
     entry: dict[str, Any] = {"Name": full_name, "In Collection": family, "Metadata": metadata}
@@ -192,6 +216,7 @@ def prose(family: str, registry, full_names: list[str], entries: list[dict[str, 
         "from._",
         "",
         measured_note(registry.timm_version, cfgs, entries),
+        *not_square(cfgs),
         "",
         "{% include 'code_snippets.md' %}",
         "",
@@ -232,6 +257,17 @@ def measured_note(version: str, cfgs: dict[str, dict], entries: list[dict[str, A
             + "Image Size, Crop Pct and Interpolation are those of each tag's pretrained configuration.")
 
 
+def not_square(cfgs: dict[str, dict]) -> list[str]:
+    """A paragraph (after a blank line) naming the tags whose input is not square, with their size."""
+    sizes = {name: input_size(cfg) for name, cfg in cfgs.items()}
+    odd = [f"`{name}` takes {height} × {width} pixels (height × width)" for name, (height, width) in sizes.items()
+           if height != width]
+    if not odd:
+        return []
+    return ["", "Image Size is the side of a square input, so it is left out where the input is not square: "
+            + "; ".join(odd) + ". Their FLOPs are counted at that size."]
+
+
 def license_text(cfgs: dict[str, dict]) -> str:
     """The weights' license as timm's configurations give it, or a prompt when they do not."""
     licenses = {name: cfg.get("license") for name, cfg in cfgs.items()}
@@ -256,7 +292,10 @@ def compose(full_names: list[str], family: str, registry, facts: dict, table: di
             if problem:
                 notes.append(f"{full_name}: could not measure ({problem}); the card leaves those figures out")
                 break
-        row = results_row(full_name, table, registry) if table is not None else None
+        row_name = results_row_name(full_name, table, registry) if table is not None else None
+        row = table.rows[row_name] if row_name is not None else None
+        for unreadable in table.unreadable.get(row_name, []) if row_name is not None else ():
+            notes.append(f"{full_name}: {unreadable}; the model's Results leave it out")
         if table is not None and row is None:
             notes.append(f"{full_name}: no row of the results CSV is named {full_name} (or a deprecated name "
                          "of it); the model has no Results")

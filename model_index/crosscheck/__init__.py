@@ -74,7 +74,7 @@ def run(index, options, result: Result, config: Config | None = None) -> list[Fi
                 notices.append(notice)
         model_facts = None if "error" in facts[model_unit] else facts[model_unit]
         subject = Subject(entity, resolution, registry, model_facts, facts.get(flops_unit, {}).get("flops"),
-                          flops_unit.image_size)
+                          flops_unit.size_text)
         doubtful = doubt(subject)
         if doubtful:  # the resolution is reported, not what it would make of the card
             findings.append(doubtful)
@@ -88,7 +88,12 @@ def run(index, options, result: Result, config: Config | None = None) -> list[Fi
             entity, resolution = subject.entity, subject.resolution
             # not the bare architecture's row: it measured whichever tag was the default when it was written
             names = [entity.value(("Metadata", "ID")), entity.name, resolution.full_name]
-            findings.extend(results_mod.check(entity, [n for n in names if isinstance(n, str)], table))
+            names = [n for n in names if isinstance(n, str)]
+            findings.extend(results_mod.check(entity, names, table))
+            for unreadable in table.unreadable.get(table.row_name(names) or "", []):
+                notice = f"{unreadable}: not compared with the card of {entity.name or names[0]}"
+                if notice not in notices:
+                    notices.append(notice)
     if outside:
         notices.append(f"{outside} model(s) are not timm models and were not cross-checked (timm knows neither their "
                        "Weights file nor their name, and no Code link into timm or configuration says they are timm's)")
@@ -143,12 +148,20 @@ def _compare(subjects: list[Subject], notices: list[str]) -> list[Finding]:
 
 def units_for(entity, resolution, registry: Registry) -> tuple[Unit, Unit]:
     """The model unit at the config's input size (parameters, checkpoint) and the FLOPs unit at the
-    card's Image Size."""
-    input_size = registry.cfg(resolution.full_name).get("input_size")
-    default = input_size[-1] if input_size else 224
+    card's Image Size, else at the config's input size (height × width when it is not square)."""
+    model_unit, config_flops = config_units(resolution.full_name, registry)
     declared = as_number(entity.value(("Metadata", "Image Size")))
-    declared = int(declared) if isinstance(declared, (int, float)) and 16 <= declared <= 4096 else default
-    return Unit(resolution.full_name, default, MODEL), Unit(resolution.full_name, declared, FLOPS)
+    if isinstance(declared, (int, float)) and 16 <= declared <= 4096:
+        return model_unit, Unit(resolution.full_name, int(declared), FLOPS)
+    return model_unit, config_flops
+
+
+def config_units(full_name: str, registry: Registry) -> tuple[Unit, Unit]:
+    """The model and FLOPs units of a tag at its pretrained config's input size: the FLOPs at its
+    height × width when they differ, the model (whose size does not depend on it) keyed by the width."""
+    input_size = registry.cfg(full_name).get("input_size")
+    height, width = (int(input_size[-2]), int(input_size[-1])) if input_size and len(input_size) >= 2 else (224, 224)
+    return Unit(full_name, width, MODEL), Unit(full_name, width, FLOPS, None if height == width else height)
 
 
 def load_registry(cache: Cache, workers: int | None = None) -> Registry:
@@ -166,7 +179,7 @@ def _notice(unit: Unit, facts: dict) -> str | None:
     """What the user should know about a unit that has no usable facts (a model that fails to build
     gives its model and FLOPs units the same notice, shown once)."""
     if "error" in facts:
-        return f"could not measure {unit.full_name} at {unit.image_size} px: {facts['error']}"
+        return f"could not measure {unit.full_name} at {unit.size_text} px: {facts['error']}"
     if "flops_error" in facts:
-        return f"could not count the FLOPs of {unit.full_name} at {unit.image_size} px: {facts['flops_error']}"
+        return f"could not count the FLOPs of {unit.full_name} at {unit.size_text} px: {facts['flops_error']}"
     return None

@@ -32,7 +32,7 @@ class Subject:
     registry: Registry
     facts: dict[str, Any] | None  # parameters and checkpoint summary, at the config's input size
     measured_flops: int | None  # FLOPs at flops_size (None when they could not be counted)
-    flops_size: int  # the card's Image Size (the config's input size when the card has none)
+    flops_size: str  # the card's Image Size (the config's input size, `HxW` if not square, when the card has none)
     convention: float | None = None  # the card's FLOPs per MAC, when it keeps one of its own
 
     @property

@@ -32,11 +32,13 @@ _outputs: dict[tuple, Any] = {}  # call → the shapes of its outputs (see `_sha
 _pure: dict[Any, bool] = {}  # operator → whether its calls may be answered from `_outputs`
 
 
-def count(model, size: int, channels: int = 3) -> int:
-    """FLOPs of `model` (on the meta device) for one image of `channels` × `size` × `size`."""
+def count(model, size: int | tuple[int, int], channels: int = 3) -> int:
+    """FLOPs of `model` (on the meta device) for one image of `channels` × `size` × `size`, or of
+    `channels` × height × width for a `size` of (height, width)."""
+    height, width = size if isinstance(size, tuple) else (size, size)
     counter = Counter()
     with counter, torch.no_grad():
-        model(torch.empty(1, channels, size, size, device="meta"))
+        model(torch.empty(1, channels, height, width, device="meta"))
     return counter.total
 
 

@@ -35,7 +35,7 @@ def measure_all(units: set[Unit], cache: Cache, progress: bool = False, workers:
     is not what `measure` gives (another format, a damaged file) counts as missing."""
     facts: dict[Unit, dict[str, Any]] = {}
     groups: dict[str, list[Unit]] = {}
-    for unit in sorted(units):
+    for unit in sorted(units, key=lambda unit: unit.key):
         cached = cache.get(unit.key)
         if valid(unit, cached):
             facts[unit] = cached
