@@ -16,6 +16,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from ..diagnostics import Diagnostic
+from ..escape import url
 from ..extract import MARKDOWN_SUFFIXES
 from ..index import Entity, Index, display_path
 from ..rules import all_rules
@@ -50,6 +51,8 @@ class Site:
     allow_html: bool = True  # raw HTML in a card's prose is kept (Markdown's rule); False shows it as text
     bounds: Bounds = field(default_factory=Bounds)  # what one card's templates may cost
     findings: list[Diagnostic] = field(default_factory=list)  # shown on top of the pages of their cards
+    # card pages (paths relative to the docs folder) the site leaves out: listed in the overview, unlinked
+    left_out: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         self.env = make_environment(self.templates, self.bounds, self.allow_html)
@@ -73,12 +76,13 @@ class Site:
         return self._home(path) is not None
 
     def page_of(self, home: str) -> str | None:
-        """The card page of a family, relative to the docs folder; None for a data file, or for a
-        card loaded from outside the folder."""
+        """The card page of a family, relative to the docs folder; None for a data file, a card
+        loaded from outside the folder, or one the site leaves out."""
         if not _is_markdown(home):
             return None
         relative = Path(os.path.relpath(home, os.path.abspath(self.docs_dir)))
-        return None if relative.parts[0] == ".." else relative.as_posix()
+        page = relative.as_posix()
+        return None if relative.parts[0] == ".." or page in self.left_out else page
 
     def cards(self) -> dict[str, str]:
         """Every card page in the docs folder: its path there → its file."""
@@ -129,7 +133,7 @@ class Site:
         rows = []
         for home, family in sorted(self.families.items(), key=lambda item: item[1]["name"].lower()):
             target = self.page_of(home)
-            link = Path(os.path.relpath(target, here)).as_posix() if target else ""
+            link = url.page_link(Path(os.path.relpath(target, here)).as_posix()) if target else ""
             rows.extend(dict(model, link=link) for model in family["models"])
         return self._generated("overview.md", models=with_columns(rows), families=len(self.families)) + "\n"
 
