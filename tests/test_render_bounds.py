@@ -52,6 +52,13 @@ AMPLIFIERS = {
     "str.format with a width": "{{ '{0:>999999999}'.format(1) }}",
     "str.format with a nested width": "{{ '{0:{1}}'.format(1, 999999999) }}",
     "str.format_map": "{{ '{x:>999999999}'.format_map({'x': 1}) }}",
+    # a nested width given as a string, or as a string of a string: weighed only once formatted
+    "str.format with a nested string width": "{{ '{0:>{1}}'.format(1, '2000000000') | length }}",
+    "str.format with a wide fill and a string width": "{{ '{0:\U0001F600>{1}}'.format(1, '2000000000') | length }}",
+    "str.format with a built spec and a keyword width": "{{ ('{0' ~ ':>{w}}').format(1, w='2000000000') }}",
+    "str.format_map with a string width": "{{ '{x:>{w}}'.format_map({'x': 1, 'w': '2000000000'}) }}",
+    "str.format with a nested precision": "{{ '{0:.{p}f}'.format(1.5, p='2000000000') }}",
+    "str.format with a width from an item": "{{ '{0:>{1[0]}}'.format(1, ['2000000000']) }}",
     "indent": "{{ ('x\\n' * 100000) | indent(10000) }}",
     "wordwrap": "{{ ('x ' * 100000) | wordwrap(1, wrapstring='y' * 100000) }}",
     "join": "{{ range(1000) | map('string') | join('x' * 100000) }}",
