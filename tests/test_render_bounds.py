@@ -115,3 +115,16 @@ def test_the_clock_stops_slow_operations_on_few_lines(tmp_path):
     result = render_limited(tmp_path, template, seconds="1")
     assert_stopped_by_a_bound(result, template)
     assert result["seconds"] < 30
+
+
+def test_preparing_a_long_card_is_inside_the_time_bound(tmp_path):
+    """Hiding a card's code from Jinja looks at every code span of a line that holds a brace: a
+    million of them take longer than the (lowered) time bound, which ends the preparation with a
+    problem at the card's first line and the card shown as written."""
+    prose = "`{`x" * 1_000_000
+    result = render_limited(tmp_path, prose, seconds="1")
+    assert result["problems"] == [[1, "BoundExceeded"]]
+    page = result["page"]
+    assert "!!! failure" in page and prose in page
+    assert "## Models" in page and "timm.create_model(" in page
+
