@@ -18,6 +18,7 @@ from ..extract import Fences, front_matter_end, looks_like_model_index, may_be_f
 _ATTRIBUTES = re.compile(r"\{(?::[^{}\n]*|[#.][A-Za-z0-9_][^{}\n]*(?<!#))\}")
 _BACKTICKS = re.compile("`+")
 _JINJA = re.compile(r"\{[{%#]")
+_JINJA_TAG = re.compile(r"\{[{%]")
 _MARK = re.compile(r"\x00(\d+)\n*\x00")
 _FENCE_LINE = re.compile(r"^ {0,3}(?:`{3,}|~{3,})[^\n]*\n?", re.M)  # a line that may open or close a fence
 # A line that may hold code to hide or attributes: without a brace, `<`, `&` or NUL, there is no
@@ -144,17 +145,34 @@ def _hide_inline(line: str, protected: Protected, clock: Callable[[], None]) -> 
     code = _code_spans(line, clock)
     starts = [start for start, _ in code]
     spans = [(start, end) for start, end in code if _READ_IN_CODE.search(line, start, end)]
-    for match in _ATTRIBUTES.finditer(line):  # outside the code spans only
+    tags = _jinja_tags(line)
+    tag_starts = [start for start, _ in tags]
+    for match in _ATTRIBUTES.finditer(line):  # outside the code spans and the Jinja tags only
         before = bisect.bisect_right(starts, match.start()) - 1
         inside = before >= 0 and code[before][1] > match.start()
         reaches = before + 1 < len(code) and code[before + 1][0] < match.end()
-        if not inside and not reaches:
+        tag = bisect.bisect_right(tag_starts, match.start()) - 1
+        in_tag = tag >= 0 and tags[tag][1] > match.start()
+        if not inside and not reaches and not in_tag:
             spans.append(match.span())
     out, position = [], 0
     for start, end in sorted(spans):
         out.append(line[position:start] + protected.hide(line[start:end]))
         position = end
     return "".join(out) + line[position:]
+
+
+def _jinja_tags(line: str) -> list[tuple[int, int]]:
+    """The `{{ }}` and `{% %}` tags of one line, left to right. One pass: a tag ends at the first
+    closer after its opener, and an opener without a closer ends the search."""
+    tags, position = [], 0
+    while (opener := _JINJA_TAG.search(line, position)) is not None:
+        end = line.find(_CLOSERS[opener.group()], opener.end())
+        if end < 0:
+            break
+        tags.append((opener.start(), end + 2))
+        position = end + 2
+    return tags
 
 
 def drop_metadata_comments(text: str) -> str:
