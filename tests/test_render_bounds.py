@@ -119,9 +119,9 @@ def test_the_clock_stops_slow_operations_on_few_lines(tmp_path):
 
 def test_preparing_a_long_card_is_inside_the_time_bound(tmp_path):
     """Hiding a card's code from Jinja looks at every code span of a line that holds a brace: a
-    million of them take longer than the (lowered) time bound, which ends the preparation with a
+    900,000 of them take longer than the (lowered) time bound, which ends the preparation with a
     problem at the card's first line and the card shown as written."""
-    prose = "`{`x" * 1_000_000
+    prose = "`{`x" * 900_000
     result = render_limited(tmp_path, prose, seconds="1")
     assert result["problems"] == [[1, "BoundExceeded"]]
     page = result["page"]
