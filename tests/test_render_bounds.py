@@ -118,7 +118,7 @@ def test_the_clock_stops_slow_operations_on_few_lines(tmp_path):
 
 
 def test_preparing_a_long_card_is_inside_the_time_bound(tmp_path):
-    """Hiding a card's code from Jinja looks at every code span of a line that holds a brace: a
+    """Hiding a card's code from Jinja looks at every code span of a line that holds a brace:
     900,000 of them take longer than the (lowered) time bound, which ends the preparation with a
     problem at the card's first line and the card shown as written."""
     prose = "`{`x" * 900_000
