@@ -38,6 +38,11 @@ def front_matter_end(lines: list[str]) -> int | None:
     return None
 
 
+def may_be_fence(line: str) -> bool:
+    """Whether `line` may open or close a fenced block; `Fences` needs to be fed only such lines."""
+    return line[:4].lstrip(" ")[:1] in ("`", "~")
+
+
 class Fences:
     """Fenced code blocks, fed line by line: a block opens on three or more backticks or tildes and
     closes on a line of only the same character, at least as many (CommonMark); an unclosed block
@@ -143,11 +148,15 @@ def _comment_blocks(path: str, lines: list[str], start: int) -> list[Block]:
     ticks = _Backticks()
     while i < len(lines):
         line = lines[i]
-        if column == 0:
-            ticks = _Backticks()
-            if fences.feed(line):  # column > 0 only after a comment closed on this line
+        if column == 0:  # column > 0 only after a comment closed on this line
+            if may_be_fence(line):
+                if fences.feed(line):
+                    i += 1
+                    continue
+            elif fences.open or "<!--" not in line:  # the common line, looked at once
                 i += 1
                 continue
+            ticks = _Backticks()
         found = line.find("<!--", column)
         if found < 0:
             i, column = i + 1, 0

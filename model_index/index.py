@@ -16,7 +16,6 @@ from .extract import (DATA_SUFFIXES, MARKDOWN_SUFFIXES, Block, blocks_in_data_fi
                       holds_hub_models, looks_like_model_index)
 from .files import Refused, Root, leaves_working_directory, read_text
 from .files import display as display_path  # how reports name a file (render uses it too)
-from .numbers import as_list
 from .yamltree import Tree
 
 if TYPE_CHECKING:
@@ -316,17 +315,17 @@ class _Loader:
             self._hugging_face(block, tree, data["model-index"], layout)
             return
         top = {k: v for k, v in data.items() if k not in ("Models", "Collections")}
-        if typecheck.fits("ModelIndex", top):
-            imports = as_list(top.get("Import")) or []
-        else:
+        if not typecheck.fits("ModelIndex", top):
             from . import schema
 
-            node, errors = schema.validate(schema.ModelIndex, top)
+            _, errors = schema.validate(schema.ModelIndex, top)
             for at, message in errors:
                 self._schema_error(block, tree, at, _described(tree.field_name(at), message))
-            imports = (node.imports or []) if node is not None else []
-        for i, pattern in enumerate(imports):
-            self._import(block, path, ("Import", i) if isinstance(data.get("Import"), list) else ("Import",), pattern)
+        imports = data.get("Import")
+        items = enumerate(imports) if isinstance(imports, list) else [(None, imports)]
+        for i, pattern in items:  # by their place in the list, so that each keeps its own line
+            if isinstance(pattern, str):
+                self._import(block, path, ("Import",) if i is None else ("Import", i), pattern)
         self._entities("collection", "Collections", block, tree, ("Collections",), data.get("Collections"), layout)
         if not (block.kind == "front-matter" and holds_hub_models(tree)):  # the Hub's `models`: repo ids
             self._entities("model", "Models", block, tree, ("Models",), data.get("Models"), layout)

@@ -87,6 +87,7 @@ class ModelIndexPlugin(BasePlugin[PluginConfig]):
         docs_dir = Path(config.docs_dir)  # absolute, as mkdocs gives pages their abs_src_path
         if self.config.cross_check and missing("timm"):  # said here, so that it names the plugin's option
             raise PluginError(f"model-index: cross_check: true needs torch and timm ({install_hint('timm')})")
+        left_out = _leave_out_unnamable(files)
         options = Options(cross_check="always" if self.config.cross_check else "never",
                           cache_dir=self.config.cache_dir)
         try:
@@ -102,7 +103,8 @@ class ModelIndexPlugin(BasePlugin[PluginConfig]):
         show_findings = self.serving if self.config.show_findings is None else self.config.show_findings
         names = timm_names(index, result.resolved if self.config.cross_check else None, settings)
         self.site = Site(index, docs_dir, self._root(config) / self.config.templates, names,
-                         allow_html=self.config.allow_html, findings=result.diagnostics if show_findings else [])
+                         allow_html=self.config.allow_html, findings=result.diagnostics if show_findings else [],
+                         left_out=left_out)
         for page, text in self.site.generated(self.config.overview, self.config.rules).items():
             files.append(File.generated(config, page, content=text))
         self._log_problems(0)
@@ -151,3 +153,17 @@ class ModelIndexPlugin(BasePlugin[PluginConfig]):
             server.watch(str(templates))
         return server
 
+
+def _leave_out_unnamable(files: Files) -> frozenset[str]:
+    """Remove from the site every file whose name is not UTF-8 (mkdocs cannot make a URL of it and
+    stops with a traceback), with a warning naming it; their paths in the docs folder."""
+    left_out = set()
+    for file in list(files):
+        try:
+            file.src_uri.encode("utf-8")
+        except UnicodeEncodeError:
+            files.remove(file)
+            left_out.add(file.src_uri)
+            log.warning(printable(f"model-index: {file.src_uri} is left out of the site: its file name is not"
+                                  " UTF-8, and a page address must be"))
+    return frozenset(left_out)

@@ -61,14 +61,16 @@ def render_command(docs_dir: Path, out_dir: Path, cards: str, templates: Path | 
         try:
             files.write_under(out, page, site.card(path, files.read_text(path, docs)).encode("utf-8"))
         except (files.Refused, OSError, UnicodeDecodeError) as error:
-            skipped.append(f"{files.display(path)}: not rendered: {_reason(error)}")
+            message = f"{files.display(path)}: {_reason(error, 'not rendered')}"
+            if message not in skipped:  # the copy of the card's source met the same refusal
+                skipped.append(message)
     written = [(page, text.encode("utf-8")) for page, text in site.generated(overview, rules).items()]
     written += [(uri, files.read_bytes(source)) for uri, source in asset_files().items()]
     for page, data in written:
         try:
             files.write_under(out, page, data)
         except (files.Refused, OSError) as error:
-            skipped.append(f"{page}: not written: {_reason(error)}")
+            skipped.append(f"{page}: {_reason(error, 'not written')}")
     for problem in [*site.problems, *skipped]:
         _say(problem)
     _say(f"rendered {len(cards)} card(s) to {out_dir}; add to mkdocs.yml")
@@ -89,8 +91,11 @@ def _refuse_nested(docs_dir: Path, out_dir: Path) -> None:
             sys.exit(2)
 
 
-def _reason(error: Exception) -> str:
-    return str(error) if isinstance(error, (files.Refused, UnicodeDecodeError)) else error.strerror or str(error)
+def _reason(error: Exception, undone: str) -> str:
+    """Why a file was not handled: a refusal says what was not done itself; other errors get `undone`."""
+    if isinstance(error, files.Refused):
+        return str(error)
+    return f"{undone}: {error if isinstance(error, UnicodeDecodeError) else error.strerror or error}"
 
 
 def _say(message) -> None:

@@ -214,6 +214,16 @@ def test_attr_list_braces_beside_jinja(tmp_path):
     assert "## Usage {#usage}\n\nresnet18.a1_in1k \n" in rendered
 
 
+@pytest.mark.parametrize("expression, length", [('"{:>5}".format(1)', 5), ('"{:.2f}".format(2)', 4),
+                                                  ('"a{:x}b" ~ "c"', 7)])
+def test_attr_list_like_braces_inside_jinja_stay_jinja(tmp_path, expression, length):
+    """`{:` inside a `{{ }}` or `{% %}` is the template's text, not an attr_list to hide."""
+    prose = f"# Card\n\nA{{{{ ({expression}) | length }}}}B {{% if '{{:x}}' %}}yes{{% endif %}} {{: .c }}\n\n"
+    rendered, site = render_card(tmp_path, "attrs.md", prose)
+    assert site.problems == []
+    assert f"A{length}B yes {{: .c }}" in rendered
+
+
 def test_longer_fence_holds_shorter_fences_and_headings(tmp_path):
     prose = ("# Card\n\nIntro.\n\n````markdown\n```python\nx = 1\n```\n## Not a heading\n````\n\n"
              "## Real heading\n\nText.\n\n")

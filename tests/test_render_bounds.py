@@ -52,6 +52,13 @@ AMPLIFIERS = {
     "str.format with a width": "{{ '{0:>999999999}'.format(1) }}",
     "str.format with a nested width": "{{ '{0:{1}}'.format(1, 999999999) }}",
     "str.format_map": "{{ '{x:>999999999}'.format_map({'x': 1}) }}",
+    # a nested width given as a string, or as a string of a string: weighed only once formatted
+    "str.format with a nested string width": "{{ '{0:>{1}}'.format(1, '2000000000') | length }}",
+    "str.format with a wide fill and a string width": "{{ '{0:\U0001F600>{1}}'.format(1, '2000000000') | length }}",
+    "str.format with a built spec and a keyword width": "{{ ('{0' ~ ':>{w}}').format(1, w='2000000000') }}",
+    "str.format_map with a string width": "{{ '{x:>{w}}'.format_map({'x': 1, 'w': '2000000000'}) }}",
+    "str.format with a nested precision": "{{ '{0:.{p}f}'.format(1.5, p='2000000000') }}",
+    "str.format with a width from an item": "{{ '{0:>{1[0]}}'.format(1, ['2000000000']) }}",
     "indent": "{{ ('x\\n' * 100000) | indent(10000) }}",
     "wordwrap": "{{ ('x ' * 100000) | wordwrap(1, wrapstring='y' * 100000) }}",
     "join": "{{ range(1000) | map('string') | join('x' * 100000) }}",
@@ -108,3 +115,16 @@ def test_the_clock_stops_slow_operations_on_few_lines(tmp_path):
     result = render_limited(tmp_path, template, seconds="1")
     assert_stopped_by_a_bound(result, template)
     assert result["seconds"] < 30
+
+
+def test_preparing_a_long_card_is_inside_the_time_bound(tmp_path):
+    """Hiding a card's code from Jinja looks at every code span of a line that holds a brace:
+    900,000 of them take longer than the (lowered) time bound, which ends the preparation with a
+    problem at the card's first line and the card shown as written."""
+    prose = "`{`x" * 900_000
+    result = render_limited(tmp_path, prose, seconds="1")
+    assert result["problems"] == [[1, "BoundExceeded"]]
+    page = result["page"]
+    assert "!!! failure" in page and prose in page
+    assert "## Models" in page and "timm.create_model(" in page
+

@@ -51,6 +51,24 @@ def test_a_file_linked_from_outside_is_not_copied(tmp_path):
 
 
 @posix_only
+def test_a_linked_output_file_is_reported_once_and_said_once(tmp_path):
+    docs = _docs(tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "keep.md").write_text("keep", encoding="utf-8")
+    out = tmp_path / "out"
+    (out / "models").mkdir(parents=True)
+    (out / "models" / "demo.md").symlink_to(elsewhere / "keep.md")
+    (out / "overview.md").symlink_to(elsewhere / "keep.md")
+    run = CliRunner().invoke(render_command, [str(docs), "-o", str(out)])
+    assert run.exit_code == 1
+    lines = run.stderr.splitlines()
+    assert len([line for line in lines if "demo.md" in line]) == 1
+    assert [line.count("not written") for line in lines if "overview.md" in line] == [1]
+    assert (elsewhere / "keep.md").read_text(encoding="utf-8") == "keep"
+
+
+@posix_only
 def test_nothing_is_written_through_a_link_in_the_output_folder(tmp_path):
     docs = _docs(tmp_path)
     elsewhere = tmp_path / "elsewhere"

@@ -325,6 +325,12 @@ def test_import_glob_without_match(write_file, run_static, lines_of):
     assert lines_of(result) == [("MI106", 3)]
 
 
+def test_import_lines_stay_right_after_an_item_that_is_not_a_string(write_file, run_static, lines_of):
+    index_file = write_file("zoo/model-index.yml", "Import:\n- 42\n- missing/*.md\n- '../*.md'\n")
+    _, result = run_static([index_file])
+    assert sorted(lines_of(result)) == [("MI002", 2), ("MI106", 3), ("MI107", 4)]
+
+
 def test_single_import_string(write_file, run_static, lines_of):
     _, result = run_static([write_file("zoo/model-index.yml", "Library:\n  Name: zoo\nImport: nothing/*.md\n")])
     assert lines_of(result) == [("MI106", 3)]

@@ -7,6 +7,9 @@ Markdown link destination and a safe quoted HTML attribute value: nothing in it 
 destination, add a title, or be decoded into a different scheme (`&#106;avascript:` is no scheme
 as written, and would be one once a browser decoded the reference). An `&` is written `%26` in the
 path, where it means the same, and `&amp;` in the query, where it separates parameters.
+
+A link the site makes to one of its own pages (`page_link`) is a file path, not a URL: every
+character of it that a URL gives a meaning to is percent-encoded, `%` included.
 """
 
 from __future__ import annotations
@@ -36,6 +39,15 @@ def link_target(value: object) -> str:
     split = _QUERY.search(url)
     head, tail = (url[:split.start()], url[split.start():]) if split else (url, "")
     return quote(head, safe=_SAFE) + quote(tail, safe=_SAFE + "&").replace("&", "&amp;")
+
+
+def page_link(path: str) -> str:
+    """The relative path of a page file as a link that resolves to that file: everything but
+    letters, digits, `/` and `-._~` percent-encoded, so that a `%`, `#`, `?`, `:` or a control
+    character in a file name is read as part of the name, and a link checker that decodes the
+    link (mkdocs) gets the name back, not a line break or a different file. A file name that is
+    not UTF-8 keeps its bytes."""
+    return quote(path.encode("utf-8", "surrogateescape"), safe="/")
 
 
 def _cleaned(value: object) -> str:

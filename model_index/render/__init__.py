@@ -15,11 +15,12 @@ from pathlib import Path
 from markupsafe import Markup
 
 from ..diagnostics import Diagnostic
+from ..escape import url
 from ..extract import MARKDOWN_SUFFIXES
 from ..index import Entity, Index, display_path
 from ..rules import all_rules
 from . import text as cardtext
-from .bounds import Bounds
+from .bounds import BoundExceeded, Bounds, Budget
 from .environment import assets_dir, make_environment
 from .problems import Failure, Problem, failure
 from .timm_models import timm_names
@@ -50,6 +51,8 @@ class Site:
     allow_html: bool = True  # raw HTML in a card's prose is kept (Markdown's rule); False shows it as text
     bounds: Bounds = field(default_factory=Bounds)  # what one card's templates may cost
     findings: list[Diagnostic] = field(default_factory=list)  # shown on top of the pages of their cards
+    # card pages (paths relative to the docs folder) the site leaves out: listed in the overview, unlinked
+    left_out: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         self.env = make_environment(self.templates, self.bounds, self.allow_html)
@@ -74,12 +77,13 @@ class Site:
         return self._home(path) is not None
 
     def page_of(self, home: str) -> str | None:
-        """The card page of a family, relative to the docs folder; None for a data file, or for a
-        card loaded from outside the folder."""
+        """The card page of a family, relative to the docs folder; None for a data file, a card
+        loaded from outside the folder, or one the site leaves out."""
         if not _is_markdown(home):
             return None
         relative = Path(os.path.relpath(home, os.path.abspath(self.docs_dir)))
-        return None if relative.parts[0] == ".." else relative.as_posix()
+        page = relative.as_posix()
+        return None if relative.parts[0] == ".." or page in self.left_out else page
 
     def cards(self) -> dict[str, str]:
         """Every card page in the docs folder: its path there → its file."""
@@ -88,7 +92,8 @@ class Site:
     def card(self, path: str | Path, text: str) -> str:
         """The page Markdown for the card at `path` whose source is `text`.
 
-        A card whose own template fails keeps its text as written, with a note; a card whose page
+        A card whose own template fails keeps its text as written, with a note, and so does a card
+        whose text takes longer to prepare than the render's time bound; a card whose page
         template fails (card.md and its parts, the project's or the shipped ones) is shown without
         the generated sections, with a note. Either way the failure is a `Problem`. The card's
         `findings` come first, in a note of their own."""
@@ -98,20 +103,14 @@ class Site:
         context = {"family": family, "models": family["models"], "model": default,
                    "model_name": default.get("timm_name", "")}
         front, body = cardtext.split_front_matter(text)
-        protected = cardtext.protect_code(body)
-        source = cardtext.drop_metadata_comments(protected.text)
-        if not self.allow_html:
-            source = cardtext.without_raw_html(source)
         shown, offset = display_path(Path(path)), front.count("\n")
-        note = Markup("")
         findings = self._findings_note(home)
-        if cardtext.uses_jinja(source):
-            try:
-                with self.env.budget():
-                    source = self.env.from_string(source).render(context)
-            except Exception as error:  # any error a template can raise: see problems.py
-                note = self._failed(shown, offset, failure(error), "card template")
-        parts = cardtext.split_parts(source).restored(protected)
+        budget = self.env.budget()  # one clock for the card's text: preparing it and its own template
+        try:
+            parts, note = self._card_parts(body, context, budget, shown, offset)
+        except BoundExceeded as error:  # preparing the text took too long: the card as written
+            note = self._failed(shown, offset, failure(error), "card text")
+            parts = cardtext.Parts("", "", self._as_written(body))
         note = Markup("\n\n").join(part for part in (findings, note) if part)
         context.update(title=Markup(parts.title), intro=Markup(parts.intro), rest=Markup(parts.rest), note=note,
                        has_snippets="code_snippets.md" in body or "timm.create_model" in body,
@@ -124,13 +123,34 @@ class Site:
             page = "\n\n".join(part for part in (parts.title, findings, note, parts.intro, parts.rest) if part)
         return front + page + "\n"
 
+    def _card_parts(self, body: str, context: dict, budget: Budget, shown: str,
+                    offset: int) -> tuple[cardtext.Parts, Markup]:
+        """The card's text rendered (when it uses Jinja) and cut into title, introduction and the
+        rest, within `budget`'s time; with the note of a template that failed."""
+        protected = cardtext.protect_code(body, budget.check_clock)
+        source = self._as_written(protected.text)
+        note = Markup("")
+        if cardtext.uses_jinja(source):
+            try:
+                with budget:
+                    source = self.env.from_string(source).render(context)
+            except Exception as error:  # any error a template can raise: see problems.py
+                note = self._failed(shown, offset, failure(error), "card template")
+        return cardtext.split_parts(source).restored(protected), note
+
+    def _as_written(self, text: str) -> str:
+        """A card's (protected) text without its metadata comments, with its raw HTML made text
+        unless the site allows it."""
+        text = cardtext.drop_metadata_comments(text)
+        return text if self.allow_html else cardtext.without_raw_html(text)
+
     def overview(self, page: str) -> str:
         """The overview page at `page` (a path relative to the docs folder)."""
         here = Path(page).parent
         rows = []
         for home, family in sorted(self.families.items(), key=lambda item: item[1]["name"].lower()):
             target = self.page_of(home)
-            link = Path(os.path.relpath(target, here)).as_posix() if target else ""
+            link = url.page_link(Path(os.path.relpath(target, here)).as_posix()) if target else ""
             rows.extend(dict(model, link=link) for model in family["models"])
         return self._generated("overview.md", models=with_columns(rows), families=len(self.families)) + "\n"
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from functools import partial
-from string import Formatter
 from typing import Any, Callable
 
 from .bounds import Budget, weight
@@ -32,7 +31,8 @@ def check_size(budget: Budget, size: int, what: str) -> None:
 
 
 def check_format_spec(budget: Budget, spec: str) -> None:
-    """A `str.format` field's format spec: no width or precision beyond the width bound."""
+    """A `str.format` field's format spec, as the format uses it: no width or precision beyond
+    the width bound."""
     for number in _DIGITS.findall(spec):
         check_width(budget, int(number), "a format width or precision of")
 
@@ -81,33 +81,17 @@ def bounded_join(budget: Budget, join: Callable[[list], Any], separator: Any, it
     return join(gathered)
 
 
-def check_str_format(budget: Budget, template: str, args: tuple, kwargs: Any) -> None:
-    """`template.format(*args, **kwargs)`: no field's width or precision beyond the width bound,
-    also when a field takes it from an argument (`{0:{1}}`)."""
-    for _, _, spec, _ in Formatter().parse(template):
-        if spec and "{" in spec:
-            values = list(args) + list(kwargs.values() if isinstance(kwargs, dict) else ())
-            for value in values:
-                if _is_int(value):
-                    check_width(budget, value, "a format width or precision of")
-        elif spec:
-            check_format_spec(budget, spec)
-
-
 def check_method(budget: Budget, method: Any, args: tuple, kwargs: dict) -> Callable[..., Any]:
     """What to call for `method(*args, **kwargs)` from a template, once it is checked: the method
     itself, or for `str.join` a bounded join. Refuses `translate`, `maketrans` and `expandtabs`,
     which multiply text by a table or a tab size, and any width beyond the bound. (`str.format`
-    arrives wrapped by Jinja's sandbox; the wrapper keeps the method as `__wrapped__`.)"""
+    arrives wrapped by the sandbox, which checks each field's spec as it formats it; the wrapper
+    keeps the method as `__wrapped__`.)"""
     bound = getattr(method, "__wrapped__", method)
     owner, name = getattr(bound, "__self__", None), getattr(bound, "__name__", "")
     if isinstance(owner, (str, bytes)):
         budget.require(name not in {"translate", "maketrans", "expandtabs"}, "str.{} is not available to cards", name)
-        if name == "format" and isinstance(owner, str):
-            check_str_format(budget, owner, args, kwargs)
-        elif name == "format_map" and isinstance(owner, str) and args:
-            check_str_format(budget, owner, (), args[0])
-        elif name in {"center", "ljust", "rjust", "zfill"} and args:
+        if name in {"center", "ljust", "rjust", "zfill"} and args:
             check_width(budget, args[0], f"str.{name} width")
         elif name == "replace" and len(args) >= 2 and isinstance(owner, str):
             check_size(budget, replaced_size(owner, *args[:3]), "str.replace")

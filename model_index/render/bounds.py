@@ -156,9 +156,11 @@ class Budget:
         if not within:
             raise self.fail(message.format(*values))
 
-    def _check_clock(self) -> None:
+    def check_clock(self) -> None:
+        """Raise `BoundExceeded` once the render's time is up (also called outside templates: by
+        the preparation of a card's text, which the same clock bounds)."""
         if monotonic() > self.deadline:
-            raise self.fail(f"the template ran longer than {self.bounds.seconds:g} seconds")
+            raise self.fail(f"rendering took longer than {self.bounds.seconds:g} seconds")
 
     # The trace functions run on every call and every template line: they stay lean. They raise
     # only in template frames: raising in a trace function turns tracing off, so it must not
@@ -170,7 +172,7 @@ class Budget:
         self.depth += 1
         if self.depth > self.bounds.depth:
             raise self.fail(f"templates called inside each other more than {self.bounds.depth} deep")
-        self._check_clock()
+        self.check_clock()
         return self._on_event
 
     def _on_event(self, frame: FrameType, event: str, arg: Any):
@@ -178,7 +180,7 @@ class Budget:
             self.lines += 1
             if self.lines > self.bounds.lines:
                 raise self.fail(f"the template ran more than {self.bounds.lines:,} lines")
-            self._check_clock()
+            self.check_clock()
         elif event == "return":
             self.depth -= 1
         return self._on_event
@@ -188,7 +190,7 @@ class Budget:
         which also runs while library code works for a template: a filter over a long list)."""
         if self.exceeded is not None:
             raise self.exceeded
-        self._check_clock()
+        self.check_clock()
         if isinstance(value, int):
             self.require(value.bit_length() <= self.bounds.int_bits, "an integer of more than {} bits",
                          self.bounds.int_bits)

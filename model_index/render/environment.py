@@ -22,8 +22,8 @@ from typing import Any, Callable
 
 from jinja2 import ChoiceLoader, StrictUndefined, nodes, pass_eval_context
 from jinja2.compiler import CodeGenerator
-from jinja2.sandbox import ImmutableSandboxedEnvironment
-from markupsafe import Markup
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedFormatter
+from markupsafe import EscapeFormatter, Markup
 
 from ..escape import html, markdown, python, url
 from . import amplifiers
@@ -138,10 +138,42 @@ class CardSandbox(ImmutableSandboxedEnvironment):
         amplifiers.check_binop(budget, operator, left, right)
         return budget.checked(super().call_binop(context, operator, left, right))
 
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        """Jinja's sandboxed `str.format` and `str.format_map`, formatting each field only once its
+        format spec is within the width bound: the spec as the format uses it, its nested fields
+        (`{0:>{1}}`) filled in, whatever type and source they had."""
+        wrapped = super().wrap_str_format(value)
+        if wrapped is None:
+            return None
+        template = value.__self__
+        formatter = _BoundedEscapeFormatter(self, escape=template.escape) if isinstance(template, Markup) \
+            else _BoundedFormatter(self)
+
+        @functools.wraps(value)
+        def bounded_format(*args: Any, **kwargs: Any) -> str:
+            if value.__name__ == "format_map":
+                if kwargs or len(args) != 1:
+                    raise TypeError("format_map() takes exactly one argument, and no keyword arguments")
+                args, kwargs = (), args[0]
+            return type(template)(formatter.vformat(template, args, kwargs))
+        return bounded_format
+
     def call(__self, __context, __obj, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 (Jinja's names)
         budget = current()
         target = amplifiers.check_method(budget, __obj, args, kwargs)
         return budget.checked(super().call(__context, target, *args, **kwargs))
+
+
+class _BoundedFormatter(SandboxedFormatter):
+    """Jinja's sandboxed `str.format` formatter, checking every field's final format spec."""
+
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        amplifiers.check_format_spec(current(), format_spec)
+        return super().format_field(value, format_spec)
+
+
+class _BoundedEscapeFormatter(_BoundedFormatter, EscapeFormatter):
+    """The same for `Markup.format`, which escapes each field."""
 
 
 def _bounded_filter(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
