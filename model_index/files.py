@@ -14,7 +14,6 @@ import contextlib
 import functools
 import os
 import re
-import secrets
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -195,7 +194,7 @@ def _atomically(path: str | Path, create: bool, fill) -> None:
         if not os.access(path, os.W_OK):
             raise PermissionError(13, "Permission denied (the file is read-only)", path)
     folder = os.path.dirname(path) or "."
-    temporary = os.path.join(folder, f".{os.path.basename(path)}.{secrets.token_hex(4)}.tmp")
+    temporary = os.path.join(folder, f".{os.path.basename(path)}.{os.urandom(4).hex()}.tmp")
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC | _BINARY, 0o666)
     try:
         try:
