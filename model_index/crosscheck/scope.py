@@ -50,14 +50,11 @@ def claim(entity, collections: dict[str, Any], front_matter: dict[str, Any], tim
     ``library_name``). A Code link outweighs a library key."""
     if timm_zoo:
         return ZOO_CLAIM
-    named = entity.raw.get("In Collection") if isinstance(entity.raw, dict) else None
-    owners = [entity, *(collections[name] for name in (named if isinstance(named, list) else [named])
-                        if isinstance(name, str) and name in collections)]
-    codes = [url_of_code(owner.value(("Code",))) for owner in owners]
+    speakers = _speakers(entity, collections)
+    codes = [url_of_code(owner.value(("Code",))) for owner in speakers]
     if any(url and links_timm(url) for url in codes):
         return CODE_CLAIM
-    mappings = [mapping for owner in owners for mapping in (owner.raw, owner.value(("Metadata",)))]
-    if any(_says_timm(mapping) for mapping in [*mappings, front_matter.get(entity.path)]):
+    if any(_says_timm(mapping) for mapping in _library_mappings(entity, speakers, front_matter)):
         return LIBRARY_CLAIM
     return None
 
@@ -76,19 +73,28 @@ def elsewhere(entity, collections: dict[str, Any], front_matter: dict[str, Any])
     a library key naming another library, or a Code link into another repository, where nothing
     (of the model, its collection or its front matter) says timm: a library key saying timm or a
     Code link into timm outweighs them. `collections` and `front_matter` as `owners` gives them."""
-    named = entity.raw.get("In Collection") if isinstance(entity.raw, dict) else None
-    collection = next((collections[name] for name in (named if isinstance(named, list) else [named])
-                       if isinstance(name, str) and name in collections), None)
-    owners = [owner for owner in (entity, collection) if owner is not None]
-    links = [url for owner in owners if (url := url_of_code(owner.value(("Code",))))]
-    mappings = [mapping for owner in owners for mapping in (owner.raw, owner.value(("Metadata",)))]
-    libraries = [name for mapping in [*mappings, front_matter.get(entity.path)] for name in _libraries(mapping)]
+    speakers = _speakers(entity, collections)[:2]  # the model and the first collection it names
+    links = [url for owner in speakers if (url := url_of_code(owner.value(("Code",))))]
+    libraries = [name for mapping in _library_mappings(entity, speakers, front_matter) for name in _libraries(mapping)]
     if "timm" in libraries or any(links_timm(url) for url in links):
         return None
     if libraries:
         return f"its library is {libraries[0]}"
     parsed = [parse_url(url) for url in links]
     return "its Code links another repository" if any(p is not None and p.netloc for p in parsed) else None
+
+
+def _speakers(entity, collections: dict[str, Any]) -> list:
+    """The model, then each known collection its `In Collection` names (one or a list), in order."""
+    named = entity.raw.get("In Collection") if isinstance(entity.raw, dict) else None
+    return [entity, *(collections[name] for name in (named if isinstance(named, list) else [named])
+                      if isinstance(name, str) and name in collections)]
+
+
+def _library_mappings(entity, speakers: list, front_matter: dict[str, Any]) -> list:
+    """Where a library key may stand: each speaker's own keys and Metadata, and the file's front matter."""
+    return [*(mapping for owner in speakers for mapping in (owner.raw, owner.value(("Metadata",)))),
+            front_matter.get(entity.path)]
 
 
 def owners(index) -> tuple[dict[str, Any], dict[str, Any]]:
