@@ -215,6 +215,15 @@ def test_a_results_value_that_is_not_a_number_is_named(tmp_path, cache_dir, rows
             and "'abc'" in line]
 
 
+def test_a_results_file_name_reaches_the_terminal_escaped(tmp_path, cache_dir):
+    results = tmp_path / "r\x1b[2J\n::error::x.csv"
+    results.write_text("model,top1\nresnet18.a1_in1k,abc\n", encoding="utf-8")
+    code, _, err = run("new", "resnet18.a1_in1k", "-o", str(tmp_path / "card.md"), "--cache-dir", cache_dir,
+                       "--jobs", "1", "--results", str(results))
+    assert code == 0 and "'abc'" in err
+    assert "\x1b" not in err and not [line for line in err.splitlines() if line.startswith("::")]
+
+
 @pytest.mark.parametrize("family", ["Mix {{ 7*7 }}", "A <!-- B", "A --> B", "{% raw %}", "[x](javascript:1)",
                                     "Mix\tTab", "#1"])
 def test_a_family_that_markdown_html_or_jinja_would_read_is_refused_before_anything_is_written(tmp_path, family):

@@ -106,8 +106,10 @@ def new_command(models, output, family, results, force, cache_dir, no_cache, job
                      sys.stderr.isatty() if progress is None else progress)
     except UnknownModel as error:
         fail(str(error))
-    for note in card.notes:
-        click.echo(f"model-index: {note}", err=True)
+    from ..escape.terminal import printable
+
+    for note in card.notes:  # they quote the results file: its name and values
+        click.echo(f"model-index: {printable(note)}", err=True)
     emit(card.text, output)
     sys.exit(_check_new_card(card.text, output, config, cache_dir, not no_cache, results))
 
